@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# Runs the whole test suite in release mode (numeric code is far too slow in debug).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/setup.sh
+export PATH="/opt/swift/usr/bin:$PATH"
+swift build -c release -Xswiftc -enable-testing --build-tests
+swift test -c release -Xswiftc -enable-testing --skip-build
