@@ -9,6 +9,9 @@ struct Prograd: ParsableCommand {
         abstract: "ProGrad Workbench: zero-shot CLIP, CoOp and ProGrad prompt tuning on the CPU.",
         subcommands: [
             TokenizeCommand.self,
+            RunCommand.self,
+            SplitCommand.self,
+            ExportCommand.self,
         ]
     )
 }
