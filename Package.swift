@@ -32,7 +32,7 @@ let package = Package(
                                          .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .testTarget(name: "EngineTests", dependencies: ["Engine"]),
         .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "Engine"]),
-        .testTarget(name: "TUITests", dependencies: ["TUI", "Experiments"]),
+        .testTarget(name: "TUITests", dependencies: ["TUI", "Experiments"], exclude: ["Snapshots"]),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -12,6 +12,7 @@ struct Prograd: ParsableCommand {
             RunCommand.self,
             SplitCommand.self,
             ExportCommand.self,
+            TUICommand.self,
         ]
     )
 }
