@@ -16,7 +16,7 @@ WORK=$(mktemp -d)
 SESSION="prograd-e2e-$$"
 SOCKET="$WORK/tmux.sock"
 T() { tmux -S "$SOCKET" "$@"; }
-cleanup() { T kill-server >/dev/null 2>&1 || true; rm -rf "$WORK"; }
+cleanup() { T kill-server >/dev/null 2>&1 || true; sleep 0.2; rm -rf "$WORK" 2>/dev/null || true; }
 trap cleanup EXIT
 
 fail() {
@@ -66,16 +66,34 @@ cmp -s "$WORK/stty.before" "$WORK/stty.after" || fail "terminal modes changed: $
 T send-keys -t "$SESSION" "echo usable-\$((6*7))" Enter
 wait_for '^usable-42'
 
-# Ctrl-C while runs are active quits at once with 0; SIGTERM quits cleanly too; both leave the terminal as it was.
-for how in ctrl-c sigterm; do
+# Ctrl-C while runs are active quits at once with 0; SIGTERM quits cleanly too; a crash (SIGSEGV) still gives the
+# terminal back before the process dies. Resizing re-lays out at once, with the too-small screen below 64×20.
+for how in ctrl-c sigterm crash; do
   T send-keys -t "$SESSION" "clear; bash -c 'echo \$\$ > tui.pid; exec \"\$0\" \"\$@\"' $BIN tui --demo 2>> stderr.txt; echo EXIT=\$?; stty -g > stty.after; echo DONE" Enter
   wait_for 'Setup: demo-quick'
   T send-keys -t "$SESSION" s
   wait_for 'ep [0-9]+/12' 20
-  if [ "$how" = ctrl-c ]; then T send-keys -t "$SESSION" C-c; else kill -TERM "$(cat "$WORK/tui.pid")"; fi
-  wait_for '^EXIT=0' 10
+  case $how in
+    ctrl-c)
+      T resize-window -t "$SESSION" -x 50 -y 15
+      wait_for 'terminal too small' 5
+      wait_for '\(have 50×15, need 64×20\)' 5
+      T resize-window -t "$SESSION" -x 100 -y 30
+      wait_for 'Live: shapes' 5
+      T send-keys -t "$SESSION" C-c
+      expect=0 ;;
+    sigterm) kill -TERM "$(cat "$WORK/tui.pid")"; expect=0 ;;
+    crash) kill -SEGV "$(cat "$WORK/tui.pid")"; expect=139 ;;
+  esac
+  wait_for "^EXIT=$expect" 10
   wait_for '^DONE' 10
   cmp -s "$WORK/stty.before" "$WORK/stty.after" || fail "$how: terminal modes changed"
 done
+
+# A locale that is not UTF-8 gets ASCII line drawing.
+T send-keys -t "$SESSION" "clear; LANG=C LC_ALL=C $BIN tui --demo 2>> stderr.txt; echo EXIT=\$?; echo DONE" Enter
+wait_for '^\+ 1 Setup: demo-quick -+'
+T send-keys -t "$SESSION" q
+wait_for '^EXIT=0' 10
 [ ! -s "$WORK/stderr.txt" ] || fail "stderr was written while the TUI ran: $(cat "$WORK/stderr.txt")"
-echo "tui_tmux: ok (grid ran, epochs shown, table exported, quit with 0; Ctrl-C and SIGTERM quit with 0; terminal restored)"
+echo "tui_tmux: ok (grid ran, epochs shown, table exported, quit with 0; resize, Ctrl-C, SIGTERM and a crash leave the terminal restored; ASCII without UTF-8)"

@@ -1,5 +1,6 @@
 // Writes the TUI's results table as CSV, Markdown, LaTeX or JSON (used where no results store backs the grid).
 import Foundation
+import Experiments
 
 /// Exports a `ResultsTableModel` to a file in the requested format.
 public struct TableExporter: ResultsExporting {
@@ -27,7 +28,7 @@ public struct TableExporter: ResultsExporting {
                 .joined(separator: ",")]
             for r in table.rows {
                 var f = [csvField(r.dataset), "\(r.shots)", csvField(MethodNames.display(r.method)), "\(r.seeds.count)"]
-                for (s, best) in stats(r) { f += [s.map { num($0.mean) } ?? "", s.map { num($0.std) } ?? "", best ? "1" : "0"] }
+                for (s, best) in stats(r) { f += [s.map { num($0.mean) } ?? "", s?.std.map(num) ?? "", best ? "1" : "0"] }
                 lines.append(f.joined(separator: ","))
             }
             return lines.joined(separator: "\n") + "\n"
@@ -45,7 +46,7 @@ public struct TableExporter: ResultsExporting {
             for r in table.rows {
                 let cells = stats(r).map { s, best -> String in
                     guard let s else { return "--" }
-                    let v = "\(num(s.mean)) $\\pm$ \(num(s.std))"
+                    let v = s.std.map { "\(num(s.mean)) $\\pm$ \(num($0))" } ?? num(s.mean)
                     return best ? "\\textbf{\(v)}" : v
                 }
                 lines.append("\(latexEscape(r.dataset)) & \(r.shots) & \(latexEscape(MethodNames.display(r.method))) & "
@@ -57,7 +58,7 @@ public struct TableExporter: ResultsExporting {
             let rows: [[String: Any]] = table.rows.map { r in
                 var o: [String: Any] = ["dataset": r.dataset, "shots": r.shots, "method": r.method, "seeds": r.seeds]
                 for (name, (s, best)) in zip(metrics, stats(r)) {
-                    if let s { o[name.lowercased()] = ["mean": s.mean, "std": s.std, "best": best] as [String: Any] }
+                    if let s { o[name.lowercased()] = ["mean": s.mean, "std": s.std.map { $0 as Any } ?? NSNull(), "best": best] as [String: Any] }
                 }
                 return o
             }

@@ -94,7 +94,7 @@ public struct AppState: Equatable, Sendable {
 
     /// Runs in the order the runner queued them.
     public var runOrder: [RunID] = []
-    public var runs: [RunID: RunRecord] = [:]
+    public var runs: [RunID: LiveRun] = [:]
     /// Index into `visibleRuns` of the selected run.
     public var runCursor = 0
     public var filter = ""
@@ -136,7 +136,7 @@ public struct AppState: Equatable, Sendable {
     }
 
     /// Runs matching the filter (case-insensitive substring of "dataset shots-shot method seedN"), in queue order.
-    public var visibleRuns: [RunRecord] {
+    public var visibleRuns: [LiveRun] {
         let all = runOrder.compactMap { runs[$0] }
         let f = filter.lowercased().trimmingCharacters(in: .whitespaces)
         guard !f.isEmpty else { return all }
@@ -147,13 +147,13 @@ public struct AppState: Equatable, Sendable {
     }
 
     /// The run under the cursor in the run list.
-    public var selectedRun: RunRecord? {
+    public var selectedRun: LiveRun? {
         let v = visibleRuns
         return v.isEmpty ? nil : v[min(max(0, runCursor), v.count - 1)]
     }
 
     /// The runs of the shown group, one per method, in queue order.
-    public var shownRuns: [RunRecord] {
+    public var shownRuns: [LiveRun] {
         guard let g = shownGroup ?? selectedRun?.group else { return [] }
         return runOrder.compactMap { runs[$0] }.filter { $0.group == g }
     }

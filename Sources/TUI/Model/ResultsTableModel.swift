@@ -2,23 +2,22 @@
 import Foundation
 import Experiments
 
-/// Mean and sample standard deviation (n − 1; 0 for one value) of a metric over seeds, in percent.
+/// Mean and population standard deviation (ddof = 0, as numpy and `prograd export`) of a metric over seeds, in percent.
 public struct SeedStat: Equatable, Sendable {
     public var mean: Double
-    public var std: Double
+    /// nil for averages over datasets (a std over datasets is not a spread over seeds).
+    public var std: Double?
     public var count: Int
 
     public init(_ values: [Double]) {
         count = values.count
         mean = values.isEmpty ? 0 : values.reduce(0, +) / Double(values.count)
-        if values.count > 1 {
-            let m = mean
-            std = (values.map { ($0 - m) * ($0 - m) }.reduce(0, +) / Double(values.count - 1)).squareRoot()
-        } else { std = 0 }
+        let m = mean
+        std = values.isEmpty ? 0 : (values.map { ($0 - m) * ($0 - m) }.reduce(0, +) / Double(values.count)).squareRoot()
     }
 
-    /// "72.31 ± 1.20".
-    public var formatted: String { String(format: "%.2f ± %.2f", mean, std) }
+    /// "72.31 ± 1.20", or "72.31" without a std.
+    public var formatted: String { std.map { String(format: "%.2f ± %.2f", mean, $0) } ?? String(format: "%.2f", mean) }
 }
 
 /// One row of the results table.
@@ -34,6 +33,9 @@ public struct ResultsRow: Equatable, Sendable {
     public var bestBase = false, bestNew = false, bestHarmonic = false
 }
 
+/// The dataset name of the rows that average over datasets.
+public let averageRowName = "Average"
+
 /// The results table of the finished runs.
 public struct ResultsTableModel: Equatable, Sendable {
     public var rows: [ResultsRow]
@@ -43,8 +45,9 @@ public struct ResultsTableModel: Equatable, Sendable {
     public init(rows: [ResultsRow]) { self.rows = rows }
 
     /// Builds the table from finished (done or skipped) runs; rows in the order their first run appears in `runs`.
-    /// H is the mean over seeds of each seed's harmonic mean.
-    public static func build(from runs: [RunRecord]) -> ResultsTableModel {
+    /// H is the harmonic mean of the mean Base and mean New (the papers' convention), its std that of the per-seed H.
+    /// With more than one dataset, "Average" rows (mean over datasets per shots and method) follow.
+    public static func build(from runs: [LiveRun]) -> ResultsTableModel {
         struct Key: Hashable { var dataset: String, shots: Int, method: String }
         var order: [Key] = []
         var finals: [Key: [(Int, FinalMetrics)]] = [:]
@@ -58,10 +61,34 @@ public struct ResultsTableModel: Equatable, Sendable {
             let fs = finals[k]!.sorted { $0.0 < $1.0 }
             let news = fs.compactMap { $0.1.newAccuracy }
             let hasNew = news.count == fs.count
+            let base = SeedStat(fs.map { $0.1.baseAccuracy * 100 })
+            let new = hasNew ? SeedStat(news.map { $0 * 100 }) : nil
+            var h = hasNew ? SeedStat(fs.compactMap { $0.1.harmonicMean.map { $0 * 100 } }) : nil
+            if let n = new { h?.mean = harmonicMeanOf(base.mean, n.mean) }
             return ResultsRow(dataset: k.dataset, shots: k.shots, method: k.method, seeds: fs.map(\.0),
-                              base: SeedStat(fs.map { $0.1.baseAccuracy * 100 }),
-                              new: hasNew ? SeedStat(news.map { $0 * 100 }) : nil,
-                              harmonic: hasNew ? SeedStat(fs.compactMap { $0.1.harmonicMean.map { $0 * 100 } }) : nil)
+                              base: base, new: new, harmonic: h)
+        }
+        // Average over datasets per (shots, method): the mean of the dataset means.
+        if Set(rows.map(\.dataset)).count > 1 {
+            var keys: [String] = []
+            var members: [String: [ResultsRow]] = [:]
+            for r in rows {
+                let k = "\(r.shots)\u{0}\(r.method)"
+                if members[k] == nil { keys.append(k) }
+                members[k, default: []].append(r)
+            }
+            for k in keys {
+                let group = members[k]!
+                func avg(_ stats: [SeedStat?]) -> SeedStat? {
+                    let vs = stats.compactMap { $0?.mean }
+                    return vs.count == stats.count ? SeedStat(vs) : nil
+                }
+                var base = SeedStat(group.map(\.base.mean)), new = avg(group.map(\.new))
+                var h = new.map { SeedStat([harmonicMeanOf(base.mean, $0.mean)]) }
+                base.std = nil; new?.std = nil; h?.std = nil
+                rows.append(ResultsRow(dataset: averageRowName, shots: group[0].shots, method: group[0].method,
+                                       seeds: group[0].seeds, base: base, new: new, harmonic: h))
+            }
         }
         // Mark the best mean per column within each (dataset, shots) block.
         var blocks: [String: [Int]] = [:]

@@ -22,10 +22,8 @@ public protocol ExperimentCatalog {
     func save(_ choices: SetupChoices) throws -> String
 }
 
-/// The formats the results table exports to.
-public enum ExportFormat: String, CaseIterable, Sendable {
-    case csv, md, latex, json
-    /// The usual file extension.
+extension ExportFormat {
+    /// The usual file extension of the format.
     public var fileExtension: String { self == .latex ? "tex" : rawValue }
 }
 

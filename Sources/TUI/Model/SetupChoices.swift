@@ -13,7 +13,7 @@ public struct Toggle<Value: Hashable & Sendable>: Equatable, Sendable {
 public struct MethodSettings: Equatable, Sendable {
     /// Number of learned context vectors M.
     public var nCtx: Int
-    /// Words that initialise the context ("" = random N(0, 0.02)).
+    /// Words that initialise the context, or "random" (N(0, 0.02)).
     public var ctxInit: String
     /// ProGrad's λ (strength of the projection).
     public var lambda: Double
@@ -21,11 +21,11 @@ public struct MethodSettings: Equatable, Sendable {
     public var temperature: Double
     /// Epochs for every shot count; nil = by shots as the reference (1→50, 2/4→100, 8/16→200).
     public var epochs: Int?
-    /// Augmented views per training image whose features are cached.
+    /// Augmented views per training image whose features are cached (0 = the center crop only).
     public var augmentViews: Int
 
     public init(nCtx: Int = 16, ctxInit: String = "a photo of a", lambda: Double = 1, temperature: Double = 1,
-                epochs: Int? = nil, augmentViews: Int = 1) {
+                epochs: Int? = nil, augmentViews: Int = 0) {
         self.nCtx = nCtx; self.ctxInit = ctxInit; self.lambda = lambda; self.temperature = temperature
         self.epochs = epochs; self.augmentViews = augmentViews
     }
@@ -54,7 +54,7 @@ public struct SetupChoices: Equatable, Sendable {
     public var methods: [Toggle<String>]
     public var seeds: [Toggle<Int>]
     public var settings: MethodSettings
-    /// Estimated seconds for one epoch of each method (for the time estimate); missing methods use `defaultSecondsPerEpoch`.
+    /// Measured seconds for one epoch of each method (for the time estimate); missing methods use `defaultSecondsPerEpoch`.
     public var secondsPerEpoch: [String: Double]
     public var defaultSecondsPerEpoch: Double
 
@@ -82,6 +82,9 @@ public struct SetupChoices: Equatable, Sendable {
 
     /// Whether a method trains (zero-shot CLIP only evaluates).
     public static func trains(_ method: String) -> Bool { MethodNames.isZeroShot(method) == false }
+
+    /// True when some planned method has no measured epoch time, so the estimate is a guess.
+    public var estimateIsGuess: Bool { plannedRuns.contains { secondsPerEpoch[$0.method] == nil } }
 
     /// Estimated wall time of the whole grid in seconds.
     public var estimatedSeconds: Double {

@@ -304,7 +304,7 @@ public func applySettingText(_ s: inout MethodSettings, _ field: SettingField, _
         guard let v = Int(t), (1...77).contains(v) else { return "n_ctx must be a whole number from 1 to 77" }
         s.nCtx = v
     case .ctxInit:
-        s.ctxInit = t == "random" ? "" : t
+        s.ctxInit = t.isEmpty ? "random" : t
     case .lambda:
         guard let v = Double(t), v >= 0, v <= 10 else { return "λ must be a number from 0 to 10 (0 = CoOp)" }
         s.lambda = v
@@ -316,7 +316,7 @@ public func applySettingText(_ s: inout MethodSettings, _ field: SettingField, _
         guard let v = Int(t), v >= 1 else { return "epochs must be a whole number ≥ 1, or auto (by shots)" }
         s.epochs = v
     case .augmentViews:
-        guard let v = Int(t), (1...256).contains(v) else { return "aug. views must be a whole number from 1 to 256" }
+        guard let v = Int(t), (0...256).contains(v) else { return "aug. views must be a whole number from 0 to 256 (0 = center crop)" }
         s.augmentViews = v
     }
     return nil
@@ -328,13 +328,13 @@ let epochLadder: [Int?] = [nil, 1, 2, 5, 10, 20, 50, 100, 200, 400]
 func stepSetting(_ s: inout MethodSettings, _ field: SettingField, by delta: Int) {
     switch field {
     case .nCtx: s.nCtx = clamp(s.nCtx + delta, 1, 77)
-    case .ctxInit: s.ctxInit = s.ctxInit.isEmpty ? "a photo of a" : ""
+    case .ctxInit: s.ctxInit = s.ctxInit == "random" ? "a photo of a" : "random"
     case .lambda: s.lambda = (min(10, max(0, s.lambda + 0.1 * Double(delta))) * 10).rounded() / 10
     case .temperature: s.temperature = min(100, max(0.5, s.temperature + 0.5 * Double(delta)))
     case .epochs:
         let i = epochLadder.firstIndex(of: s.epochs) ?? (epochLadder.lastIndex { ($0 ?? 0) <= (s.epochs ?? 0) } ?? 0)
         s.epochs = epochLadder[clamp(i + delta, 0, epochLadder.count - 1)]
-    case .augmentViews: s.augmentViews = clamp(s.augmentViews + delta, 1, 256)
+    case .augmentViews: s.augmentViews = clamp(s.augmentViews + delta, 0, 256)
     }
 }
 
@@ -350,9 +350,9 @@ func appendLog(_ state: inout AppState, _ level: LogLevel, _ text: String) {
     if state.logScroll > 0 { state.logScroll = min(state.logScroll + 1, max(0, state.log.count - 1)) }
 }
 
-func record(_ state: inout AppState, _ id: RunID, status: RunStatus? = nil) {
+func record(_ state: inout AppState, _ id: RunID, status: LiveStatus? = nil) {
     if state.runs[id] == nil {
-        state.runs[id] = RunRecord(id: id, status: status ?? .queued)
+        state.runs[id] = LiveRun(id: id, status: status ?? .queued)
         state.runOrder.append(id)
     } else if let s = status {
         state.runs[id]!.status = s

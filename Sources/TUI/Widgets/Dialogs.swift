@@ -1,5 +1,6 @@
 // Modal dialogs: the quit question and the export dialog (format and file name).
 import Foundation
+import Experiments
 
 func centered(_ screen: Rect, width: Int, height: Int) -> Rect {
     let w = min(screen.width, width), h = min(screen.height, height)

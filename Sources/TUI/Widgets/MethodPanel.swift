@@ -3,7 +3,7 @@ import Foundation
 import Experiments
 
 /// Draws one method's column into `r`. `zeroShot` is the group's zero-shot run (its accuracy is the reference line).
-public func drawMethodPanel(_ buf: inout ScreenBuffer, _ r: Rect, run: RunRecord, zeroShot: RunRecord?,
+public func drawMethodPanel(_ buf: inout ScreenBuffer, _ r: Rect, run: LiveRun, zeroShot: LiveRun?,
                             showConflictRows: Bool, glyphs g: Glyphs) {
     guard r.width >= 10, r.height >= 6 else { return }
     let method = run.id.method
@@ -89,7 +89,7 @@ public func drawProgressBar(_ buf: inout ScreenBuffer, x: Int, y: Int, width: In
 }
 
 /// The role that colours a run status.
-public func statusRole(_ s: RunStatus) -> Role {
+public func statusRole(_ s: LiveStatus) -> Role {
     switch s {
     case .queued: return .queued
     case .running: return .running

@@ -3,7 +3,7 @@ import Foundation
 import Experiments
 
 /// The one-character status mark of a run.
-public func statusGlyph(_ s: RunStatus, _ g: Glyphs) -> Character {
+public func statusGlyph(_ s: LiveStatus, _ g: Glyphs) -> Character {
     let unicode = g.braille
     switch s {
     case .queued: return unicode ? "·" : "."

@@ -15,7 +15,6 @@ func setupRowText(_ row: SetupRow, _ setup: SetupState, glyphs g: Glyphs) -> Str
     case .seed(let i): return "\(check(c.seeds[i].on)) seed \(c.seeds[i].value)"
     case .setting(let f):
         var value = settingText(c.settings, f)
-        if f == .ctxInit && value.isEmpty { value = "random" }
         if f == .epochs && c.settings.epochs == nil { value = "auto (by shots)" }
         return fit(f.label, 11) + value
     }
@@ -65,6 +64,6 @@ public func drawSetup(_ buf: inout ScreenBuffer, _ r: Rect, state: AppState, gly
     let runs = c.plannedRuns.count
     let summary = "\(runs) runs (\(c.datasets.filter(\.on).count) datasets × \(c.shots.filter(\.on).count) shots × "
         + "\(c.methods.filter(\.on).count) methods × \(c.seeds.filter(\.on).count) seeds)"
-        + "  estimate \(formatDuration(c.estimatedSeconds))"
+        + "  estimate \(formatDuration(c.estimatedSeconds))" + (c.estimateIsGuess && runs > 0 ? " (guess: no timings yet)" : "")
     buf.text(inner.x + 1, inner.maxY - 1, fit(summary, inner.width - 2, ellipsis: g.ellipsis), runs > 0 ? .status : .warning)
 }

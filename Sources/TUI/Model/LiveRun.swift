@@ -3,7 +3,7 @@ import Foundation
 import Experiments
 
 /// Where a run is in its life.
-public enum RunStatus: String, Sendable {
+public enum LiveStatus: String, Sendable {
     case queued, running, done, skipped, failed, cancelled
 
     /// Still going or waiting to go.
@@ -11,15 +11,15 @@ public enum RunStatus: String, Sendable {
 }
 
 /// One run of the grid as seen by the TUI.
-public struct RunRecord: Equatable, Sendable {
+public struct LiveRun: Equatable, Sendable {
     public var id: RunID
-    public var status: RunStatus
+    public var status: LiveStatus
     public var epochs: [EpochMetrics] = []
     public var final: FinalMetrics?
     public var resumedFromEpoch = 0
     public var message: String?
 
-    public init(id: RunID, status: RunStatus) { self.id = id; self.status = status }
+    public init(id: RunID, status: LiveStatus) { self.id = id; self.status = status }
 
     /// The (dataset, shots, seed) group whose methods are compared side by side.
     public var group: RunGroup { RunGroup(dataset: id.dataset, shots: id.shots, seed: id.seed) }
