@@ -181,6 +181,7 @@ public final class PromptTrainer {
         var kl: LossAndGradient?
         if method == .prograd, let teacher {
             let z = teacher.logits(normalizedImages: f, batch: b)
+            try Self.checkStudentDiffersFromTeacher(student: logits, teacher: z, step: stepsDone)
             let k = Losses.distillation(student: logits, teacher: z, batch: b, classes: c, temperature: settings.temperature)
             guard k.loss.isFinite else {
                 throw EngineError.numerical("prograd step \(stepsDone): the KL loss L_kl is \(k.loss); the context has diverged (lower the learning rate) or the teacher's features contain NaN/Inf")
@@ -217,6 +218,17 @@ public final class PromptTrainer {
         }
         optimizer.step(parameter: &learner.context, gradient: g, lr: lr)
         return record
+    }
+
+    /// When the student's logits equal the teacher's to fp32 rounding (max |z − z_zs| ≤ 1e-5 · max(1, max |z_zs|)),
+    /// ∇ctx L_kl is rounding noise with no direction: ProGrad cannot project (the reference would normalize a zero
+    /// vector). This happens at step 1 when the context is the teacher's own template with n_ctx = its word count.
+    static func checkStudentDiffersFromTeacher(student: [Float], teacher: [Float], step: Int) throws {
+        var gap: Float = 0, top: Float = 1
+        for i in student.indices { gap = max(gap, abs(student[i] - teacher[i])); top = max(top, abs(teacher[i])) }
+        guard gap > 1e-5 * top else {
+            throw EngineError.numerical("prograd step \(step): the student's logits equal the zero-shot teacher's (max difference \(gap)), so the general-direction gradient g_g = ∇ctx L_kl is zero up to rounding and has no direction; this happens when the context starts from the teacher's template with n_ctx equal to its word count: raise --n-ctx, use --ctx-init random, or run CoOp")
+        }
     }
 
     /// Trains the next epoch over all its batches at the schedule's learning rate.
