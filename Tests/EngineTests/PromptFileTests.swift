@@ -37,6 +37,9 @@ extension PromptFileTests {
         let fresh = TrainerState(context: [1, 2], momentumBuffer: nil, epochsDone: 0, shuffleSeed: 1)
         try fresh.save(to: url, contextShape: [2])
         XCTAssertEqual(try TrainerState.load(from: url), fresh)
+        XCTAssertEqual(try TrainerState(encoded: s.encoded()), s)
+        XCTAssertEqual(try TrainerState(encoded: fresh.encoded()), fresh)
+        XCTAssertThrowsError(try TrainerState(encoded: Data(s.encoded().dropLast(4))))
     }
 
     func testLoadingAFileWithoutCtxNamesTheProblem() throws {

@@ -33,7 +33,7 @@ private struct Problem {
         return try PromptTrainer(method: method, learner: learner, tower: tower, tokenizer: tok, logitScale: log(10),
                                  trainFeatures: features ?? self.features, labels: labels, imageIndex: imageIndex,
                                  teacher: teacher,
-                                 settings: TrainingSettings(epochs: epochs, batchSize: 4, lr: lr, warmupEpochs: 1,
+                                 settings: PromptTrainingSettings(epochs: epochs, batchSize: 4, lr: lr, warmupEpochs: 1,
                                                             warmupLR: 0.05, lambda: lambda, shuffleSeed: 5))
     }
 }
@@ -44,7 +44,7 @@ extension PromptTrainerTests {
         let p = Problem()
         let coop = try p.trainer(.coop), prograd = try p.trainer(.prograd, lambda: 0)
         for _ in 0..<3 {
-            let a = try coop.trainEpoch(), b = try prograd.trainEpoch()
+            let a = try coop.trainEpoch()!, b = try prograd.trainEpoch()!
             XCTAssertEqual(a.steps.map(\.lossCE), b.steps.map(\.lossCE))
         }
         XCTAssertEqual(coop.learner.context, prograd.learner.context)
@@ -56,7 +56,7 @@ extension PromptTrainerTests {
         let coop = try p.trainer(.coop), prograd = try p.trainer(.prograd)
         var sawConflict = false
         for _ in 0..<4 {
-            let e = try prograd.trainEpoch()
+            let e = try prograd.trainEpoch()!
             _ = try coop.trainEpoch()
             XCTAssertEqual(e.steps.count, 3)                        // 12 images / batch 4, one view each
             XCTAssertNotNil(e.conflictRate); XCTAssertNotNil(e.meanCosine); XCTAssertNotNil(e.meanLossKL)
@@ -123,7 +123,7 @@ extension PromptTrainerTests {
         let saved = try JSONDecoder().decode(TrainerState.self, from: JSONEncoder().encode(first.state))
         let resumed = try p.trainer(.prograd)
         try resumed.restore(saved)
-        let e = try resumed.trainEpoch()
+        let e = try resumed.trainEpoch()!
         XCTAssertEqual(e.epoch, 3)
         XCTAssertEqual(resumed.learner.context, straight.learner.context)
     }

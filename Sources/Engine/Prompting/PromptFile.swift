@@ -85,3 +85,40 @@ extension TrainerState {
         return TrainerState(context: try file.tensor("ctx").values, momentumBuffer: momentum, epochsDone: e, shuffleSeed: s)
     }
 }
+
+extension TrainerState {
+    private struct Header: Codable { var epochsDone: Int; var shuffleSeed: UInt64; var count: Int; var momentum: Bool }
+
+    /// A compact byte form for checkpoint stores: one JSON header line, then ctx (and momentum) as little-endian fp32.
+    public func encoded() -> Data {
+        let header = Header(epochsDone: epochsDone, shuffleSeed: shuffleSeed, count: context.count, momentum: momentumBuffer != nil)
+        var data = (try? JSONEncoder().encode(header)) ?? Data()
+        data.append(0x0A)
+        for array in [context] + (momentumBuffer.map { [$0] } ?? []) {
+            array.withUnsafeBufferPointer { data.append(UnsafeBufferPointer(start: UnsafeRawPointer($0.baseAddress!).assumingMemoryBound(to: UInt8.self), count: $0.count * 4)) }
+        }
+        return data
+    }
+
+    /// Reads `encoded()` bytes.
+    public init(encoded data: Data) throws {
+        guard let nl = data.firstIndex(of: 0x0A),
+              let header = try? JSONDecoder().decode(Header.self, from: data[data.startIndex..<nl]) else {
+            throw EngineError.invalidArgument("trainer checkpoint: unreadable header; the checkpoint is from another version, delete the run's results to restart it")
+        }
+        let body = data[(nl + 1)...]
+        let arrays = header.momentum ? 2 : 1
+        guard body.count == arrays * header.count * 4 else {
+            throw EngineError.invalidArgument("trainer checkpoint: \(body.count) bytes of tensors, expected \(arrays * header.count * 4)")
+        }
+        func floats(_ k: Int) -> [Float] {
+            var out = [Float](repeating: 0, count: header.count)
+            out.withUnsafeMutableBytes { dst in
+                _ = body.copyBytes(to: dst, from: (body.startIndex + k * header.count * 4)..<(body.startIndex + (k + 1) * header.count * 4))
+            }
+            return out
+        }
+        self.init(context: floats(0), momentumBuffer: header.momentum ? floats(1) : nil, epochsDone: header.epochsDone,
+                  shuffleSeed: header.shuffleSeed)
+    }
+}

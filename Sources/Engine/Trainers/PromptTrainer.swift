@@ -10,7 +10,7 @@ public enum PromptMethod: String, Codable, CaseIterable, Sendable {
 }
 
 /// Optimizer, schedule and ProGrad settings (Dassl's defaults).
-public struct TrainingSettings: Codable, Equatable, Sendable {
+public struct PromptTrainingSettings: Codable, Equatable, Sendable {
     public var epochs: Int
     public var batchSize: Int = 32
     public var lr: Double = 0.002
@@ -79,7 +79,7 @@ public struct TrainerState: Codable, Equatable, Sendable {
 /// Trains one prompt learner with CoOp or ProGrad over cached image features.
 public final class PromptTrainer {
     public let method: PromptMethod
-    public let settings: TrainingSettings
+    public let settings: PromptTrainingSettings
     public let learner: PromptLearner
     public let tower: PromptTextEncoding
     public let tokenizer: PromptTokenizing
@@ -101,7 +101,7 @@ public final class PromptTrainer {
     /// the raw parameter. ProGrad needs `teacher` (zero-shot CLIP over the same classes with the hand-crafted template).
     public init(method: PromptMethod, learner: PromptLearner, tower: PromptTextEncoding, tokenizer: PromptTokenizing,
                 logitScale: Float, trainFeatures: [Float], labels: [Int], imageIndex: [Int]? = nil,
-                teacher: ZeroShotClassifier? = nil, settings: TrainingSettings) throws {
+                teacher: ZeroShotClassifier? = nil, settings: PromptTrainingSettings) throws {
         let d = tower.featureDimension
         guard trainFeatures.count == labels.count * d else {
             throw EngineError.invalidArgument("trainer: train features have \(trainFeatures.count) values, expected \(labels.count) rows × \(d)")
@@ -231,12 +231,16 @@ public final class PromptTrainer {
         }
     }
 
-    /// Trains the next epoch over all its batches at the schedule's learning rate.
-    public func trainEpoch() throws -> EpochRecord {
+    /// Trains the next epoch over all its batches at the schedule's learning rate. `shouldStop` is polled before
+    /// every step; when it returns true the epoch is abandoned and nil returned (resume from the last saved state).
+    public func trainEpoch(shouldStop: () -> Bool = { false }) throws -> EpochRecord? {
         let e = epochsDone
         let lr = settings.schedule.lr(epoch: e)
         var steps: [StepRecord] = []
-        for batch in batches(epoch: e) { steps.append(try step(batch: batch, lr: Float(lr))) }
+        for batch in batches(epoch: e) {
+            if shouldStop() { return nil }
+            steps.append(try step(batch: batch, lr: Float(lr)))
+        }
         epochsDone += 1
         return EpochRecord(epoch: e + 1, lr: lr, steps: steps)
     }
