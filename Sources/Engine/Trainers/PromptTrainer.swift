@@ -68,6 +68,15 @@ public struct EpochRecord: Codable, Equatable, Sendable {
     }
 }
 
+/// The losses and context gradients of one batch (before projection and update).
+public struct StepGradients {
+    public var lossCE: Double
+    public var lossKL: Double?
+    public var domain: [Float]          // g_d = ∇ctx L_ce
+    public var general: [Float]?        // g_g = ∇ctx L_kl (ProGrad)
+    public var logits: [Float]          // student logits [batch, classes]
+}
+
 /// Everything needed to resume training where it stopped.
 public struct TrainerState: Codable, Equatable, Sendable {
     public var context: [Float]
@@ -160,10 +169,10 @@ public final class PromptTrainer {
         return out
     }
 
-    /// One optimization step on the rows `batch` at learning rate `lr`.
-    public func step(batch: [Int], lr: Float) throws -> StepRecord {
+    /// The losses and context gradients of one batch: one forward, one backward with the cotangents of L_ce and (for
+    /// ProGrad) L_kl stacked. Nothing is updated.
+    public func gradients(batch: [Int]) throws -> StepGradients {
         let b = batch.count, d = dim, c = learner.classCount
-        stepsDone += 1
         var f = [Float](repeating: 0, count: b * d)                  // [b, D] normalized image features
         for (r, row) in batch.enumerated() { for x in 0..<d { f[r * d + x] = images[row * d + x] } }
         let y = batch.map { labels[$0] }
@@ -191,20 +200,27 @@ public final class PromptTrainer {
         }
         let k = kl == nil ? 1 : 2
 
-        // one backward for the k stacked cotangents (the optimizer's gradient starts from zero every step)
+        // one backward for the k stacked cotangents (gradients start from zero every step)
         let dTexts = CosineLogitHead.backwardToTexts(dLogits: dLogits, cotangents: k, images: f, batch: b,
                                                      rawTexts: texts, classes: c, dim: d, scale: scale)
         let dCtx = learner.backward(tower: tower, pass: pass, dFeatures: dTexts, cotangents: k)
         let cc = learner.contextCount
-        let gd = Array(dCtx[0..<cc])
+        return StepGradients(lossCE: ce.loss, lossKL: kl?.loss, domain: Array(dCtx[0..<cc]),
+                             general: kl == nil ? nil : Array(dCtx[cc..<(2 * cc)]), logits: logits)
+    }
 
+    /// One optimization step on the rows `batch` at learning rate `lr`:
+    /// forward → zero grad → backward (stacked) → project (ProGrad) → SGD update → statistics.
+    public func step(batch: [Int], lr: Float) throws -> StepRecord {
+        stepsDone += 1
+        let grads = try gradients(batch: batch)
+        let gd = grads.domain
         var record: StepRecord
         let g: [Float]
-        if let kl {
-            let gg = Array(dCtx[cc..<(2 * cc)])
+        if let gg = grads.general {
             let p = try ProGradProjection.project(domain: gd, general: gg, lambda: settings.lambda)
             g = p.gradient
-            record = StepRecord(lossCE: ce.loss, lossKL: kl.loss, conflict: p.conflict, cosine: p.cosine,
+            record = StepRecord(lossCE: grads.lossCE, lossKL: grads.lossKL, conflict: p.conflict, cosine: p.cosine,
                                 normDomain: p.normDomain, normGeneral: p.normGeneral)
         } else {
             g = gd
@@ -213,7 +229,7 @@ public final class PromptTrainer {
             guard n.isFinite else {
                 throw EngineError.numerical("coop step \(stepsDone): the gradient w.r.t. the context is NaN or infinite; lower the learning rate")
             }
-            record = StepRecord(lossCE: ce.loss, lossKL: nil, conflict: nil, cosine: nil, normDomain: n.squareRoot(),
+            record = StepRecord(lossCE: grads.lossCE, lossKL: nil, conflict: nil, cosine: nil, normDomain: n.squareRoot(),
                                 normGeneral: nil)
         }
         optimizer.step(parameter: &learner.context, gradient: g, lr: lr)
