@@ -13,6 +13,7 @@ struct Prograd: ParsableCommand {
             SplitCommand.self,
             ExportCommand.self,
             TUICommand.self,
+            InterpretCommand.self,
         ]
     )
 }
