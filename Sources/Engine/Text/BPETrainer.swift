@@ -8,6 +8,36 @@ public struct BPEVocabulary: Equatable, Sendable {
     public var merges: [(String, String)]
     public var tokens: [String]
 
+    public init(merges: [(String, String)], tokens: [String]) { self.merges = merges; self.tokens = tokens }
+
+    /// Reads vocab.json and merges.txt as write(to:) leaves them (ids must be 0..<count).
+    public static func read(from directory: URL) throws -> BPEVocabulary {
+        let vocabURL = directory.appendingPathComponent("vocab.json"), mergesURL = directory.appendingPathComponent("merges.txt")
+        guard let data = try? Data(contentsOf: vocabURL),
+              let vocab = (try? JSONSerialization.jsonObject(with: data)) as? [String: Int] else {
+            throw EngineError.badTokenizer(file: vocabURL.path, message: "not a JSON object of token → id; is this a CLIP vocab.json?")
+        }
+        var tokens = [String](repeating: "", count: vocab.count)
+        for (t, i) in vocab {
+            guard i >= 0 && i < vocab.count && tokens[i].isEmpty else {
+                throw EngineError.badTokenizer(file: vocabURL.path, message: "id \(i) of token \(t) is out of 0..<\(vocab.count) or repeated")
+            }
+            tokens[i] = t
+        }
+        guard let text = try? String(contentsOf: mergesURL, encoding: .utf8) else {
+            throw EngineError.badTokenizer(file: mergesURL.path, message: "cannot read merges.txt")
+        }
+        var merges: [(String, String)] = []
+        for line in text.split(separator: "\n").dropFirst() where !line.isEmpty {
+            let parts = line.split(separator: " ")
+            guard parts.count == 2 else {
+                throw EngineError.badTokenizer(file: mergesURL.path, message: "line \"\(line)\" is not a pair \"a b\"")
+            }
+            merges.append((String(parts[0]), String(parts[1])))
+        }
+        return BPEVocabulary(merges: merges, tokens: tokens)
+    }
+
     public static func == (a: BPEVocabulary, b: BPEVocabulary) -> Bool {
         a.tokens == b.tokens && a.merges.count == b.merges.count && zip(a.merges, b.merges).allSatisfy { $0 == $1 }
     }

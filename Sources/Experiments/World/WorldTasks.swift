@@ -58,21 +58,21 @@ extension WorldTask {
                          trainPerClass: 20, valPerClass: 4, testPerClass: 15)
     }()
 
-    /// 10 patterns ("striped shape"), any shape and colour.
+    /// 10 patterns ("striped shape"), any shape and colour, drawn large so the texture is visible at 32 pixels.
     public static let patterns = WorldTask(
         name: "WorldPatterns", template: "a photo of a {}.",
         classes: ([.striped, .dotted, .solid, .checkered, .gradient,
                    .hatched, .grid, .wavy, .outlined, .speckled] as [WorldPattern]).map {
-            WorldClass(name: "\($0.rawValue) shape", constraints: SceneConstraints(pattern: $0, count: 1))
+            WorldClass(name: "\($0.rawValue) shape", constraints: SceneConstraints(pattern: $0, size: .large, count: 1))
         },
         trainPerClass: 24, valPerClass: 6, testPerClass: 25)
 
-    /// Fine-grained: pentagons, hexagons and octagons in red, orange, pink and brown (12 near-identical classes).
+    /// Fine-grained: large pentagons, hexagons and octagons in red, orange, pink and brown (12 near-identical classes).
     public static let polygons: WorldTask = {
         let colors: [WorldColor] = [.red, .orange, .pink, .brown]
         let shapes: [WorldShape] = [.pentagon, .hexagon, .octagon]
         var classes = colors.flatMap { c in shapes.map { s in
-            WorldClass(name: "\(c.rawValue) \(s.rawValue)", constraints: SceneConstraints(shape: s, color: c, count: 1))
+            WorldClass(name: "\(c.rawValue) \(s.rawValue)", constraints: SceneConstraints(shape: s, color: c, size: .large, count: 1))
         } }
         var rng = SplitMix64(seed: 12)
         for i in stride(from: classes.count - 1, to: 0, by: -1) { classes.swapAt(i, rng.index(i + 1)) }
