@@ -8,6 +8,9 @@ struct Prograd: ParsableCommand {
         commandName: "prograd",
         abstract: "ProGrad Workbench: zero-shot CLIP, CoOp and ProGrad prompt tuning on the CPU.",
         subcommands: [
+            RunCommand.self,
+            SplitCommand.self,
+            ExportCommand.self,
             WorldCommand.self,
         ]
     )
