@@ -143,6 +143,24 @@ extension WorldTests {
         XCTAssertEqual((manifest["tasks"] as! [[String: Any]])[0]["template"] as? String, "a photo of a {}.")
     }
 
+    func testWrittenTaskLoadsThroughTheDatasetLoader() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("world-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        var task = WorldTask.polygons
+        task.trainPerClass = 3; task.valPerClass = 1; task.testPerClass = 2
+        try EmbeddedWorld.writeTasks(to: dir, tasks: [task], seed: 8)
+        let dataset = try DatasetLoader.load(DatasetSource(name: task.name, root: "WorldPolygons"), relativeTo: dir)
+        XCTAssertEqual(dataset.classNames, task.classes.map(\.name))
+        XCTAssertEqual(dataset.train.count, 36)
+        XCTAssertEqual(dataset.val.count, 12)
+        XCTAssertEqual(dataset.test.count, 24)
+        for item in dataset.train + dataset.test {
+            XCTAssertTrue(FileManager.default.fileExists(atPath: dataset.url(of: item).path), item.path)
+        }
+        let oneShot = FewShotSplit.make(dataset, shots: 1, seed: 1)
+        XCTAssertEqual(oneShot.train.count, 12)
+    }
+
     func testPNGStoresTheRenderedPixels() throws {
         // Parse the single stored block back out of the IDAT chunk and compare with the rendered pixels.
         var rng = SplitMix64(seed: 1)
