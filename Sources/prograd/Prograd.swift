@@ -11,6 +11,7 @@ struct Prograd: ParsableCommand {
             RunCommand.self,
             SplitCommand.self,
             ExportCommand.self,
+            TokenizeCommand.self,
             WorldCommand.self,
         ]
     )
