@@ -14,6 +14,7 @@ struct Prograd: ParsableCommand {
             ExportCommand.self,
             TUICommand.self,
             InterpretCommand.self,
+            WorldCommand.self,
         ]
     )
 }
