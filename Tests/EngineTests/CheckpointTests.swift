@@ -131,6 +131,9 @@ extension CheckpointTests {
     func testMissingFilesAndBadConfig() throws {
         assertFails(directory.appendingPathComponent("nowhere"), contains: ["nowhere: not found"])
         assertFails(directory, contains: ["model.safetensors: not found"])
+        let pickle = directory.appendingPathComponent("ViT-B-16.pt")
+        try Data([0x80, 0x02]).write(to: pickle)
+        assertFails(pickle, contains: [pickle.path, "PyTorch pickle", "convert_openai_checkpoint.py"])
         let folder = try editedModelA { _ in }
         try FileManager.default.removeItem(at: folder.appendingPathComponent("config.json"))
         assertFails(folder, contains: ["config.json: not found"])
