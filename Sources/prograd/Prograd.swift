@@ -9,6 +9,7 @@ struct Prograd: ParsableCommand {
         abstract: "ProGrad Workbench: zero-shot CLIP, CoOp and ProGrad prompt tuning on the CPU.",
         subcommands: [
             BenchCommand.self,
+            TokenizeCommand.self,
         ]
     )
 }
