@@ -8,6 +8,7 @@ struct Prograd: ParsableCommand {
         commandName: "prograd",
         abstract: "ProGrad Workbench: zero-shot CLIP, CoOp and ProGrad prompt tuning on the CPU.",
         subcommands: [
+            BenchCommand.self,
             TokenizeCommand.self,
         ]
     )
