@@ -1,0 +1,117 @@
+// CLIP's pre-LayerNorm encoder layer: x + attn(ln1(x)), then + mlp(ln2(x)); forward and backward, with the
+// activations each needs. Port of transformers models/clip/modeling_clip.py CLIPEncoderLayer semantics.
+
+/// Pointers to one block's parameters (or to their gradients). q, k and v are stored consecutively, so
+/// `qkvWeight` is [3·width, width] and `qkvBias` [3·width].
+public struct BlockWeights {
+    public var ln1Weight, ln1Bias, qkvWeight, qkvBias, outWeight, outBias: UnsafeMutablePointer<Float>
+    public var ln2Weight, ln2Bias, fc1Weight, fc1Bias, fc2Weight, fc2Bias: UnsafeMutablePointer<Float>
+}
+
+/// Hyper-parameters of a block.
+public struct BlockShape: Sendable {
+    public var width: Int, heads: Int, intermediate: Int
+    public var activation: Activation
+    public var eps: Float
+    public init(width: Int, heads: Int, intermediate: Int, activation: Activation, eps: Float) {
+        self.width = width; self.heads = heads; self.intermediate = intermediate
+        self.activation = activation; self.eps = eps
+    }
+}
+
+/// What one block's forward saves for its backward, for T tokens (views into an arena).
+struct BlockActivations {
+    var input: UnsafeMutablePointer<Float>       // [T, W] residual stream entering the block
+    var ln1, mean1, rstd1: UnsafeMutablePointer<Float>   // [T, W], [T], [T]
+    var qkv: UnsafeMutablePointer<Float>         // [T, 3W]
+    var probs: UnsafeMutablePointer<Float>       // [seqs, H, L, keys]
+    var attn: UnsafeMutablePointer<Float>        // [T, W] heads concatenated, before out_proj
+    var mid: UnsafeMutablePointer<Float>         // [T, W] residual after attention
+    var ln2, mean2, rstd2: UnsafeMutablePointer<Float>
+    var hidden, activated: UnsafeMutablePointer<Float>   // [T, I] before / after the activation
+
+    /// Carves the buffers (except `input`) with `take`.
+    init(input: UnsafeMutablePointer<Float>, shape: BlockShape, attention: AttentionShape,
+         take: (Int) -> UnsafeMutablePointer<Float>) {
+        let T = attention.tokens, W = shape.width, I = shape.intermediate
+        self.input = input
+        ln1 = take(T * W); mean1 = take(T); rstd1 = take(T)
+        qkv = take(T * 3 * W); probs = take(attention.probabilityCount); attn = take(T * W)
+        mid = take(T * W); ln2 = take(T * W); mean2 = take(T); rstd2 = take(T)
+        hidden = take(T * I); activated = take(T * I)
+    }
+}
+
+/// Scratch of one block's backward for k stacked cotangents.
+struct BlockScratch {
+    var dA, dB: UnsafeMutablePointer<Float>      // [k, T, I]
+    var dLn, dAttn: UnsafeMutablePointer<Float>  // [k, T, W]
+    var dQKV: UnsafeMutablePointer<Float>        // [k, T, 3W]
+
+    init(tokens T: Int, shape: BlockShape, cotangents k: Int, take: (Int) -> UnsafeMutablePointer<Float>) {
+        dA = take(k * T * shape.intermediate); dB = take(k * T * shape.intermediate)
+        dLn = take(k * T * shape.width); dAttn = take(k * T * shape.width); dQKV = take(k * T * 3 * shape.width)
+    }
+}
+
+/// out [T, W] = block(acts.input); fills `acts`. `context` is the packed q|k|v of shared context rows at this layer.
+func blockForward(out: UnsafeMutablePointer<Float>, acts a: BlockActivations, weights w: BlockWeights,
+                  shape s: BlockShape, attention: AttentionShape, context: UnsafePointer<Float>?) {
+    let T = attention.tokens, W = s.width
+    layerNormForward(out: a.ln1, mean: a.mean1, rstd: a.rstd1, input: a.input, weight: w.ln1Weight,
+                     bias: w.ln1Bias, rows: T, cols: W, eps: s.eps)
+    linearForward(out: a.qkv, input: a.ln1, weight: w.qkvWeight, bias: w.qkvBias,
+                  rows: T, inFeatures: W, outFeatures: 3 * W)
+    attentionForward(out: a.attn, probs: a.probs, qkv: a.qkv, context: context, shape: attention)
+    a.mid.update(from: a.input, count: T * W)
+    linearForward(out: a.mid, input: a.attn, weight: w.outWeight, bias: w.outBias,
+                  rows: T, inFeatures: W, outFeatures: W, accumulate: true)
+    layerNormForward(out: a.ln2, mean: a.mean2, rstd: a.rstd2, input: a.mid, weight: w.ln2Weight,
+                     bias: w.ln2Bias, rows: T, cols: W, eps: s.eps)
+    out.update(from: a.mid, count: T * W)
+    mlpForward(out: out, hidden: a.hidden, activated: a.activated, input: a.ln2,
+               fc1Weight: w.fc1Weight, fc1Bias: w.fc1Bias, fc2Weight: w.fc2Weight, fc2Bias: w.fc2Bias,
+               shape: MLPShape(rows: T, width: W, intermediate: s.intermediate, activation: s.activation),
+               accumulate: true)
+}
+
+/// Backward of blockForward for k stacked cotangents. On entry dX [k, T, W] holds ∂L/∂out, on return ∂L/∂input.
+/// Weight gradients are added to `grads` when given. Context key/value gradients are added to dContext;
+/// `extraDQKV` [k, T, 3W] (gradients other streams sent to this stream's q|k|v) is added before the projection.
+func blockBackward(dX: UnsafeMutablePointer<Float>, acts a: BlockActivations, weights w: BlockWeights,
+                   grads g: BlockWeights?, shape s: BlockShape, attention: AttentionShape,
+                   context: UnsafePointer<Float>?, dContext: UnsafeMutablePointer<Float>?,
+                   extraDQKV: UnsafePointer<Float>?, cotangents k: Int, scratch sc: BlockScratch) {
+    let T = attention.tokens, W = s.width
+    // MLP branch: dX (∂L/∂out) flows to ln2's output, then through ln2 into dX (now ∂L/∂mid).
+    sc.dLn.update(repeating: 0, count: k * T * W)
+    mlpBackward(dInput: sc.dLn,
+                grads: MLPGradients(fc1Weight: g?.fc1Weight, fc1Bias: g?.fc1Bias,
+                                    fc2Weight: g?.fc2Weight, fc2Bias: g?.fc2Bias),
+                dOut: dX, input: a.ln2, hidden: a.hidden, activated: a.activated,
+                fc1Weight: w.fc1Weight, fc2Weight: w.fc2Weight,
+                shape: MLPShape(rows: T, width: W, intermediate: s.intermediate, activation: s.activation),
+                cotangents: k, scratchA: sc.dA, scratchB: sc.dB)
+    for c in 0..<k {
+        layerNormBackward(dInput: dX + c * T * W, dWeight: g?.ln2Weight,
+                          dBias: g?.ln2Bias, dOut: sc.dLn + c * T * W, input: a.mid, weight: w.ln2Weight,
+                          mean: a.mean2, rstd: a.rstd2, rows: T, cols: W)
+    }
+    // Attention branch: ∂L/∂mid flows through out_proj, attention, the q|k|v projection and ln1 into dX.
+    sc.dAttn.update(repeating: 0, count: k * T * W)
+    linearBackward(dInput: sc.dAttn, dWeight: g?.outWeight, dBias: g?.outBias, dOut: dX, input: a.attn,
+                   weight: w.outWeight, rows: T, inFeatures: W, outFeatures: W, cotangents: k)
+    attentionBackward(dQKV: sc.dQKV, dContext: dContext, dOut: sc.dAttn, probs: a.probs, qkv: a.qkv,
+                      context: context, shape: attention, cotangents: k)
+    if let extraDQKV {
+        for i in 0..<(k * T * 3 * W) { sc.dQKV[i] += extraDQKV[i] }
+    }
+    sc.dLn.update(repeating: 0, count: k * T * W)
+    linearBackward(dInput: sc.dLn, dWeight: g?.qkvWeight, dBias: g?.qkvBias, dOut: sc.dQKV, input: a.ln1,
+                   weight: w.qkvWeight, rows: T, inFeatures: W, outFeatures: 3 * W, cotangents: k)
+    for c in 0..<k {
+        layerNormBackward(dInput: dX + c * T * W, dWeight: g?.ln1Weight, dBias: g?.ln1Bias,
+                          dOut: sc.dLn + c * T * W, input: a.input, weight: w.ln1Weight,
+                          mean: a.mean1, rstd: a.rstd1, rows: T, cols: W)
+    }
+}
