@@ -194,6 +194,7 @@ func start(_ state: inout AppState) -> [Effect] {
     state.progress = (0, planned, choices.estimatedSeconds)
     state.gridActive = true
     state.runningExperiment = choices.name
+    state.methodKinds = choices.methodKinds
     state.status = "started \(choices.name): \(planned) runs"
     appendLog(&state, .info, "started \(choices.name): \(planned) runs, estimate \(formatDuration(choices.estimatedSeconds))")
     setFocus(&state, .runs)
