@@ -131,6 +131,20 @@ extension RenderTests {
         XCTAssertFalse(text.contains("waiting for epochs"), "the labelled zero-shot is a reference, not a trainee")
     }
 
+    func testSetupCursorIsHighlightedAndAnEditedFieldShowsItsText() {
+        var s = AppState(width: 80, height: 24, experiments: [fixtureChoices()], source: "x")
+        send(&s, [.key(.down)])   // shapes
+        var b = rendered(s)
+        let row = (0..<b.height).first { b.line($0).contains("shapes") }!
+        let col = b.line(row).distance(from: b.line(row).startIndex, to: b.line(row).range(of: "shapes")!.lowerBound)
+        XCTAssertEqual(b[col, row].role, .selected)
+        let nCtx = s.setup.rows.firstIndex(of: .setting(.nCtx))!
+        send(&s, Array(repeating: .key(.down), count: nCtx - 1) + [.key(.enter)] + keys("2"))
+        b = rendered(s)
+        XCTAssertTrue(b.plainText.contains("n_ctx      42_"))
+        XCTAssertTrue(b.line(23).hasPrefix("Enter apply  Esc cancel"))
+    }
+
     func testChartPlotsARisingLineLowLeftHighRight() {
         var b = ScreenBuffer(width: 20, height: 6)
         drawAccuracyChart(&b, b.bounds, series: [ChartSeries(values: [0.2, 0.4, 0.6, 0.8], role: .base, mark: "*")],
