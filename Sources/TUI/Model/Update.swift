@@ -396,6 +396,8 @@ func apply(_ event: RunEvent, to state: inout AppState) {
         appendLog(&state, level, text)
     case .gridFinished(let failed):
         state.gridActive = false
+        // A grid stopped early leaves runs that never started: they will not run now.
+        for id in state.runOrder where state.runs[id]?.status.isActive == true { state.runs[id]!.status = .cancelled }
         let n = state.runOrder.count
         state.status = failed == 0 ? "grid finished: \(n) runs" : "grid finished: \(n) runs, \(failed) failed"
         appendLog(&state, failed == 0 ? .info : .warning, state.status!)
