@@ -8,11 +8,14 @@ struct Prograd: ParsableCommand {
         commandName: "prograd",
         abstract: "ProGrad Workbench: zero-shot CLIP, CoOp and ProGrad prompt tuning on the CPU.",
         subcommands: [
+            EmbedCommand.self,
             TokenizeCommand.self,
             RunCommand.self,
             SplitCommand.self,
             ExportCommand.self,
             TUICommand.self,
+            InterpretCommand.self,
+            WorldCommand.self,
         ]
     )
 }

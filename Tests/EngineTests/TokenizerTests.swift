@@ -126,6 +126,18 @@ extension TokenizerTests {
         XCTAssertEqual(u("&NotNestedGreaterGreater;"), "\u{2AA2}\u{338}")
     }
 
+    func testVocabularyParserAgreesWithJSONSerialization() throws {
+        let data = try Data(contentsOf: Self.fixtures.appendingPathComponent("vocab.json"))
+        let fast = try VocabularyParser.parseVocabulary([UInt8](data))
+        let reference = try JSONSerialization.jsonObject(with: data) as! [String: Int]
+        XCTAssertEqual(fast, reference)
+        let escaped = #"{ "a\"b" : 1, "\u00e9\ud83d\ude00\n" :2,"\/": 3 }"#
+        XCTAssertEqual(try VocabularyParser.parseVocabulary(Array(escaped.utf8)), ["a\"b": 1, "é😀\n": 2, "/": 3])
+        for bad in [#"{"a": 1.5}"#, #"{"a": -1}"#, #"{"a" 1}"#, #"{"a": 1"#, #"{"a": 1} x"#, #"["a"]"#, #"{"\ud800": 1}"#] {
+            XCTAssertThrowsError(try VocabularyParser.parseVocabulary(Array(bad.utf8)), bad)
+        }
+    }
+
     func testBrokenFilesGiveClearErrors() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tok-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)

@@ -1,0 +1,346 @@
+// CLIP's text tower: token + position embeddings → causal pre-LN transformer → final LayerNorm at the EOT position →
+// text projection; with its vector–Jacobian product for stacked cotangents and a shared-prefix fast path.
+// Port of transformers models/clip/modeling_clip.py CLIPTextTransformer / CLIPModel.get_text_features semantics.
+
+/// Saved state of one text forward pass; features [count, projectionDim].
+public final class TextPass {
+    /// Projected, not normalized, features [count, projectionDim].
+    public let features: [Float]
+    /// Number of sequences.
+    public let count: Int
+
+    let arena: Arena?
+    let pool: ArenaPool?
+    let eot: [Int]
+    let tokenIds: [[Int]]?
+    /// The plain stream, or the suffix stream of a shared-prefix pass.
+    let stream: StreamBuffers?
+    let streamInput: UnsafeMutablePointer<Float>?
+    let attention: AttentionShape
+    /// Full per-sequence length the caller passed (L, or the suffix length S of a shared-prefix pass).
+    let inputLength: Int
+    /// The shared prefix's stream, its input and shape (shared-prefix passes only).
+    let prefix: (buffers: StreamBuffers, input: UnsafeMutablePointer<Float>, attention: AttentionShape)?
+    let pooled, pooledNorm, mean, rstd: UnsafeMutablePointer<Float>?
+
+    init(features: [Float], count: Int, arena: Arena?, pool: ArenaPool?, eot: [Int], tokenIds: [[Int]]?,
+         stream: StreamBuffers?, streamInput: UnsafeMutablePointer<Float>?, attention: AttentionShape,
+         inputLength: Int, prefix: (buffers: StreamBuffers, input: UnsafeMutablePointer<Float>, attention: AttentionShape)?,
+         pooled: UnsafeMutablePointer<Float>?, pooledNorm: UnsafeMutablePointer<Float>?,
+         mean: UnsafeMutablePointer<Float>?, rstd: UnsafeMutablePointer<Float>?) {
+        self.features = features; self.count = count; self.arena = arena; self.pool = pool; self.eot = eot
+        self.tokenIds = tokenIds; self.stream = stream; self.streamInput = streamInput; self.attention = attention
+        self.inputLength = inputLength; self.prefix = prefix
+        self.pooled = pooled; self.pooledNorm = pooledNorm; self.mean = mean; self.rstd = rstd
+    }
+
+    var saved: Bool { arena != nil }
+
+    deinit { if let arena, let pool { pool.recycle(arena) } }
+}
+
+/// The text tower of a CLIPModel (weights live in the model's parameter block).
+public final class TextEncoder {
+    public let config: CLIPTextConfig
+    public let projectionDim: Int
+    let store: ParameterStore
+    let offsets: TextOffsets
+    let pool = ArenaPool()
+    let scratchPool = ArenaPool()
+
+    init(config: CLIPTextConfig, projectionDim: Int, store: ParameterStore, offsets: TextOffsets) {
+        self.config = config; self.projectionDim = projectionDim; self.store = store; self.offsets = offsets
+    }
+
+    var width: Int { config.hiddenSize }
+    var blockShape: BlockShape {
+        BlockShape(width: config.hiddenSize, heads: config.numAttentionHeads, intermediate: config.intermediateSize,
+                   activation: config.hiddenAct, eps: Float(config.layerNormEps))
+    }
+    func weights(_ l: Int) -> BlockWeights { offsets.layers[l].pointers(store.base) }
+
+    /// Token embedding rows for ids → [ids.count, width] (no positions added).
+    public func embed(_ ids: [Int]) -> [Float] {
+        let W = width
+        var out = [Float](repeating: 0, count: ids.count * W)
+        let table = store.pointer(offsets.tokenEmbedding)
+        out.withUnsafeMutableBufferPointer { o in
+            for (r, id) in ids.enumerated() {
+                precondition(id >= 0 && id < config.vocabSize, "token id \(id) is outside the vocabulary (size \(config.vocabSize))")
+                (o.baseAddress! + r * W).update(from: table + id * W, count: W)
+            }
+        }
+        return out
+    }
+
+    /// The EOT position of a tokenized text: the index of its largest id (OpenAI/CoOp convention; first if tied).
+    public static func eotIndex(_ ids: [Int]) -> Int {
+        var best = 0
+        for (i, id) in ids.enumerated() where id > ids[best] { best = i }
+        return best
+    }
+
+    /// Projected (not normalized) features of tokenized texts, pooled at each text's EOT position = index of the
+    /// largest id (OpenAI/CoOp convention; EOT is the largest id in CLIP's vocabulary). → [n, projectionDim]
+    public func encode(tokenIds: [[Int]]) -> [Float] {
+        forward(tokenIds: tokenIds, saveForBackward: false).features
+    }
+
+    /// Forward from token ids (texts may differ in length; shorter ones are padded after their end). A saved pass
+    /// also lets backward() accumulate the token embedding's gradient.
+    public func forward(tokenIds: [[Int]], saveForBackward: Bool) -> TextPass {
+        let n = tokenIds.count, L = max(1, tokenIds.map(\.count).max() ?? 1), W = width
+        var inputs = [Float](repeating: 0, count: n * L * W)
+        for (i, ids) in tokenIds.enumerated() {
+            precondition(!ids.isEmpty, "text \(i) has no tokens")
+            let rows = embed(ids)
+            inputs.replaceSubrange(i * L * W ..< i * L * W + rows.count, with: rows)
+        }
+        return forward(inputs: inputs, count: n, length: L, eot: tokenIds.map(Self.eotIndex),
+                       saveForBackward: saveForBackward, tokenIds: tokenIds)
+    }
+
+    /// Forward from input embeddings x [n, L, width] (token embeddings; position embeddings are added inside),
+    /// pooling at eot[i]. Computes only positions 0...max(eot) (exact under the causal mask). Features: pass.features [n, proj].
+    public func forward(inputs: [Float], count n: Int, length L: Int, eot: [Int], saveForBackward: Bool) -> TextPass {
+        forward(inputs: inputs, count: n, length: L, eot: eot, saveForBackward: saveForBackward, tokenIds: nil)
+    }
+
+    func forward(inputs: [Float], count n: Int, length L: Int, eot: [Int], saveForBackward save: Bool,
+                 tokenIds: [[Int]]?) -> TextPass {
+        let W = width, layers = config.numHiddenLayers, shape = blockShape
+        precondition(inputs.count == n * L * W, "inputs hold \(inputs.count) floats, expected n·L·width = \(n * L * W)")
+        precondition(eot.count == n && eot.allSatisfy { $0 >= 0 && $0 < L }, "eot must hold n indices in 0..<L")
+        let Lc = (eot.max() ?? 0) + 1   // positions after the last EOT cannot reach any pooled state
+        precondition(Lc <= config.maxPositionEmbeddings,
+                     "EOT at \(Lc - 1) is beyond max_position_embeddings \(config.maxPositionEmbeddings)")
+        let att = AttentionShape(sequences: n, length: Lc, width: W, heads: config.numAttentionHeads, causal: true)
+        func carve(_ take: (Int) -> UnsafeMutablePointer<Float>)
+            -> (UnsafeMutablePointer<Float>, StreamBuffers, [UnsafeMutablePointer<Float>]) {
+            let x0 = take(n * Lc * W)
+            let b = StreamBuffers(input: x0, layers: layers, shape: shape, attention: att, save: save, take: take)
+            return (x0, b, [take(n * W), take(n * W), take(n), take(n)])
+        }
+        let arena = pool.arena(capacity: plannedFloats { _ = carve($0) })
+        let (x0, buffers, head) = carve { arena.take($0) }
+        let pos = store.pointer(offsets.positionEmbedding)
+        inputs.withUnsafeBufferPointer { inp in
+            for i in 0..<n {
+                for j in 0..<Lc {
+                    let src = inp.baseAddress! + (i * L + j) * W, dst = x0 + (i * Lc + j) * W, p = pos + j * W
+                    for d in 0..<W { dst[d] = src[d] + p[d] }
+                }
+            }
+        }
+        for l in 0..<layers {
+            streamLayerForward(l, buffers: buffers, input: x0, weights: weights(l), shape: shape, attention: att,
+                               context: nil)
+        }
+        let final = layers == 0 ? x0 : buffers.outputs[layers - 1]
+        let features = poolFeatures(final: final, rowOf: { i in i * Lc + eot[i] }, count: n, head: head)
+        if !save { pool.recycle(arena) }
+        return TextPass(features: features, count: n, arena: save ? arena : nil, pool: save ? pool : nil,
+                        eot: eot, tokenIds: tokenIds, stream: save ? buffers : nil, streamInput: save ? x0 : nil,
+                        attention: att, inputLength: L, prefix: nil, pooled: save ? head[0] : nil,
+                        pooledNorm: save ? head[1] : nil, mean: save ? head[2] : nil, rstd: save ? head[3] : nil)
+    }
+
+    /// Gathers each sequence's EOT state, applies the final LayerNorm and the projection → features [n, proj].
+    private func poolFeatures(final: UnsafeMutablePointer<Float>, rowOf: (Int) -> Int, count n: Int,
+                      head: [UnsafeMutablePointer<Float>]) -> [Float] {
+        let W = width, E = projectionDim
+        let pooled = head[0], pooledNorm = head[1]
+        for i in 0..<n { (pooled + i * W).update(from: final + rowOf(i) * W, count: W) }
+        layerNormForward(out: pooledNorm, mean: head[2], rstd: head[3], input: pooled,
+                         weight: store.pointer(offsets.finalLNWeight), bias: store.pointer(offsets.finalLNBias),
+                         rows: n, cols: W, eps: Float(config.layerNormEps))
+        var features = [Float](repeating: 0, count: n * E)
+        features.withUnsafeMutableBufferPointer { f in
+            linearForward(out: f.baseAddress!, input: pooledNorm, weight: store.pointer(offsets.projection),
+                          bias: nil, rows: n, inFeatures: W, outFeatures: E)
+        }
+        return features
+    }
+
+    /// Backward of the pooling head for k cotangents: dPooled [k, n, W] (overwritten) from dFeatures [k, n, E].
+    private func poolBackward(_ pass: TextPass, dFeatures: UnsafePointer<Float>, k: Int,
+                              dPooled: UnsafeMutablePointer<Float>, dPooledNorm: UnsafeMutablePointer<Float>,
+                              grads: UnsafeMutablePointer<Float>?) {
+        let n = pass.count, W = width, E = projectionDim
+        dPooledNorm.update(repeating: 0, count: k * n * W)
+        linearBackward(dInput: dPooledNorm, dWeight: grads.map { $0 + offsets.projection }, dBias: nil,
+                       dOut: dFeatures, input: pass.pooledNorm!, weight: store.pointer(offsets.projection),
+                       rows: n, inFeatures: W, outFeatures: E, cotangents: k)
+        dPooled.update(repeating: 0, count: k * n * W)
+        for c in 0..<k {
+            layerNormBackward(dInput: dPooled + c * n * W, dWeight: grads.map { $0 + offsets.finalLNWeight },
+                              dBias: grads.map { $0 + offsets.finalLNBias }, dOut: dPooledNorm + c * n * W,
+                              input: pass.pooled!, weight: store.pointer(offsets.finalLNWeight),
+                              mean: pass.mean!, rstd: pass.rstd!, rows: n, cols: W)
+        }
+    }
+
+    /// Vector–Jacobian product for k cotangents at once, dFeatures [k, n, proj] → dInputs [k, n, L, width]
+    /// (zeros beyond max(eot)). If weightGrads is given, weight gradients are accumulated (+=) into it
+    /// (summed over the k cotangents).
+    public func backward(_ pass: TextPass, dFeatures: [Float], cotangents k: Int,
+                         weightGrads: CLIPGradients? = nil) -> [Float] {
+        precondition(pass.saved && pass.prefix == nil, "backward needs a pass from forward(saveForBackward: true)")
+        let n = pass.count, W = width, E = projectionDim, L = pass.inputLength, att = pass.attention
+        let Lc = att.length, T = att.tokens, layers = config.numHiddenLayers, shape = blockShape
+        precondition(dFeatures.count == k * n * E, "dFeatures holds \(dFeatures.count) floats, expected k·n·proj = \(k * n * E)")
+        let g = weightGrads?.store.base
+        func carve(_ take: (Int) -> UnsafeMutablePointer<Float>)
+            -> ([UnsafeMutablePointer<Float>], BlockScratch) {
+            ([take(k * n * W), take(k * n * W), take(k * T * W)],
+             BlockScratch(tokens: T, shape: shape, cotangents: k, take: take))
+        }
+        let arena = scratchPool.arena(capacity: plannedFloats { _ = carve($0) })
+        defer { scratchPool.recycle(arena) }
+        let (bufs, scratch) = carve { arena.take($0) }
+        let dPooled = bufs[0], dPooledNorm = bufs[1], dX = bufs[2]
+        dFeatures.withUnsafeBufferPointer {
+            poolBackward(pass, dFeatures: $0.baseAddress!, k: k, dPooled: dPooled, dPooledNorm: dPooledNorm, grads: g)
+        }
+        dX.update(repeating: 0, count: k * T * W)
+        for c in 0..<k {
+            for i in 0..<n {
+                let dst = dX + (c * T + i * Lc + pass.eot[i]) * W, src = dPooled + (c * n + i) * W
+                for d in 0..<W { dst[d] += src[d] }
+            }
+        }
+        let stream = pass.stream!, x0 = pass.streamInput!
+        for l in stride(from: layers - 1, through: 0, by: -1) {
+            blockBackward(dX: dX, acts: stream.activations(l, input: x0), weights: weights(l),
+                          grads: g.map { offsets.layers[l].pointers($0) }, shape: shape, attention: att,
+                          context: nil, dContext: nil, extraDQKV: nil, cotangents: k, scratch: scratch)
+        }
+        if let g { embeddingBackward(dX: dX, k: k, n: n, length: Lc, firstPosition: 0, tokenIds: pass.tokenIds, grads: g) }
+        var dInputs = [Float](repeating: 0, count: k * n * L * W)
+        dInputs.withUnsafeMutableBufferPointer { o in
+            for c in 0..<k { for i in 0..<n {
+                (o.baseAddress! + (c * n + i) * L * W).update(from: dX + (c * T + i * Lc) * W, count: Lc * W)
+            } }
+        }
+        return dInputs
+    }
+
+    /// Adds the position embedding's gradient (and the token embedding's, when the ids are known) from dX [k, n·len, W].
+    private func embeddingBackward(dX: UnsafePointer<Float>, k: Int, n: Int, length: Int, firstPosition: Int,
+                                   tokenIds: [[Int]]?, grads g: UnsafeMutablePointer<Float>) {
+        let W = width, T = n * length
+        let dPos = g + offsets.positionEmbedding, dTok = g + offsets.tokenEmbedding
+        for c in 0..<k { for i in 0..<n { for j in 0..<length {
+            let src = dX + (c * T + i * length + j) * W
+            let p = dPos + (firstPosition + j) * W
+            for d in 0..<W { p[d] += src[d] }
+            if let ids = tokenIds?[i], j < ids.count {
+                let t = dTok + ids[j] * W
+                for d in 0..<W { t[d] += src[d] }
+            }
+        } } }
+    }
+
+    /// Shared-prefix forward (unified context, class token at the end): prefix [P, width] is identical for all n
+    /// sequences (e.g. [SOS, ctx_1..ctx_M] embeddings), suffix [n, S, width] differs; sequence i is prefix ++ suffix_i,
+    /// eot[i] is an index into that full sequence (≥ P). The prefix's hidden states are computed once; each suffix
+    /// attends to the prefix's keys/values and, causally, to its own. Same features as forward() on the concatenation.
+    public func forwardSharedPrefix(prefix: [Float], prefixLength P: Int, suffix: [Float], count n: Int,
+                                    suffixLength S: Int, eot: [Int], saveForBackward save: Bool) -> TextPass {
+        let W = width, layers = config.numHiddenLayers, shape = blockShape, H = config.numAttentionHeads
+        precondition(prefix.count == P * W, "prefix holds \(prefix.count) floats, expected P·width = \(P * W)")
+        precondition(suffix.count == n * S * W, "suffix holds \(suffix.count) floats, expected n·S·width = \(n * S * W)")
+        precondition(eot.count == n && eot.allSatisfy { $0 >= P && $0 < P + S }, "eot must hold n indices in P..<P+S")
+        let Ls = (eot.max() ?? P) - P + 1
+        precondition(P + Ls <= config.maxPositionEmbeddings,
+                     "EOT at \(P + Ls - 1) is beyond max_position_embeddings \(config.maxPositionEmbeddings)")
+        let attP = AttentionShape(sequences: 1, length: P, width: W, heads: H, causal: true)
+        let attS = AttentionShape(sequences: n, length: Ls, width: W, heads: H, contextLength: P, causal: true)
+        func carve(_ take: (Int) -> UnsafeMutablePointer<Float>)
+            -> (UnsafeMutablePointer<Float>, StreamBuffers, UnsafeMutablePointer<Float>, StreamBuffers,
+                [UnsafeMutablePointer<Float>]) {
+            let xp = take(P * W)
+            let bp = StreamBuffers(input: xp, layers: layers, shape: shape, attention: attP, save: true, take: take)
+            let xs = take(n * Ls * W)
+            let bs = StreamBuffers(input: xs, layers: layers, shape: shape, attention: attS, save: save, take: take)
+            return (xp, bp, xs, bs, [take(n * W), take(n * W), take(n), take(n)])
+        }
+        let arena = pool.arena(capacity: plannedFloats { _ = carve($0) })
+        let (xp, bp, xs, bs, head) = carve { arena.take($0) }
+        let pos = store.pointer(offsets.positionEmbedding)
+        prefix.withUnsafeBufferPointer { src in
+            for j in 0..<P { for d in 0..<W { xp[j * W + d] = src[j * W + d] + pos[j * W + d] } }
+        }
+        suffix.withUnsafeBufferPointer { src in
+            for i in 0..<n { for j in 0..<Ls {
+                let s = src.baseAddress! + (i * S + j) * W, dst = xs + (i * Ls + j) * W, p = pos + (P + j) * W
+                for d in 0..<W { dst[d] = s[d] + p[d] }
+            } }
+        }
+        for l in 0..<layers {
+            streamLayerForward(l, buffers: bp, input: xp, weights: weights(l), shape: shape, attention: attP, context: nil)
+            streamLayerForward(l, buffers: bs, input: xs, weights: weights(l), shape: shape, attention: attS,
+                               context: bp.acts[l].qkv)
+        }
+        let final = layers == 0 ? xs : bs.outputs[layers - 1]
+        let features = poolFeatures(final: final, rowOf: { i in i * Ls + eot[i] - P }, count: n, head: head)
+        if !save { pool.recycle(arena) }
+        return TextPass(features: features, count: n, arena: save ? arena : nil, pool: save ? pool : nil,
+                        eot: eot, tokenIds: nil, stream: save ? bs : nil, streamInput: save ? xs : nil,
+                        attention: attS, inputLength: S, prefix: save ? (bp, xp, attP) : nil,
+                        pooled: save ? head[0] : nil, pooledNorm: save ? head[1] : nil,
+                        mean: save ? head[2] : nil, rstd: save ? head[3] : nil)
+    }
+
+    /// Backward of forwardSharedPrefix for k cotangents: dPrefix [k, P, width] (summed over the n sequences) and
+    /// dSuffix [k, n, S, width]. Same numbers as backward() of the plain path (prefix grads summed).
+    public func backwardSharedPrefix(_ pass: TextPass, dFeatures: [Float], cotangents k: Int)
+        -> (dPrefix: [Float], dSuffix: [Float]) {
+        precondition(pass.saved, "backwardSharedPrefix needs a pass from forwardSharedPrefix(saveForBackward: true)")
+        guard let (bp, xp, attP) = pass.prefix else {
+            preconditionFailure("backwardSharedPrefix needs a pass from forwardSharedPrefix")
+        }
+        let n = pass.count, W = width, E = projectionDim, S = pass.inputLength, attS = pass.attention
+        let P = attP.length, Ls = attS.length, Ts = attS.tokens, layers = config.numHiddenLayers, shape = blockShape
+        precondition(dFeatures.count == k * n * E, "dFeatures holds \(dFeatures.count) floats, expected k·n·proj = \(k * n * E)")
+        func carve(_ take: (Int) -> UnsafeMutablePointer<Float>)
+            -> ([UnsafeMutablePointer<Float>], BlockScratch, BlockScratch) {
+            ([take(k * n * W), take(k * n * W), take(k * Ts * W), take(k * P * W), take(k * P * 3 * W)],
+             BlockScratch(tokens: Ts, shape: shape, cotangents: k, take: take),
+             BlockScratch(tokens: P, shape: shape, cotangents: k, take: take))
+        }
+        let arena = scratchPool.arena(capacity: plannedFloats { _ = carve($0) })
+        defer { scratchPool.recycle(arena) }
+        let (bufs, scratchS, scratchP) = carve { arena.take($0) }
+        let dPooled = bufs[0], dPooledNorm = bufs[1], dXs = bufs[2], dXp = bufs[3], dCtx = bufs[4]
+        dFeatures.withUnsafeBufferPointer {
+            poolBackward(pass, dFeatures: $0.baseAddress!, k: k, dPooled: dPooled, dPooledNorm: dPooledNorm, grads: nil)
+        }
+        dXs.update(repeating: 0, count: k * Ts * W)
+        dXp.update(repeating: 0, count: k * P * W)
+        for c in 0..<k { for i in 0..<n {
+            let dst = dXs + (c * Ts + i * Ls + pass.eot[i] - P) * W, src = dPooled + (c * n + i) * W
+            for d in 0..<W { dst[d] += src[d] }
+        } }
+        let bs = pass.stream!, xs = pass.streamInput!
+        for l in stride(from: layers - 1, through: 0, by: -1) {
+            // The suffixes send their gradients of the prefix's keys/values at this layer into dCtx, which the
+            // prefix stream then adds to its own q|k|v gradient.
+            dCtx.update(repeating: 0, count: k * P * 3 * W)
+            blockBackward(dX: dXs, acts: bs.activations(l, input: xs), weights: weights(l), grads: nil, shape: shape,
+                          attention: attS, context: bp.acts[l].qkv, dContext: dCtx, extraDQKV: nil,
+                          cotangents: k, scratch: scratchS)
+            blockBackward(dX: dXp, acts: bp.activations(l, input: xp), weights: weights(l), grads: nil, shape: shape,
+                          attention: attP, context: nil, dContext: nil, extraDQKV: dCtx,
+                          cotangents: k, scratch: scratchP)
+        }
+        let dPrefix = Array(UnsafeBufferPointer(start: dXp, count: k * P * W))
+        var dSuffix = [Float](repeating: 0, count: k * n * S * W)
+        dSuffix.withUnsafeMutableBufferPointer { o in
+            for c in 0..<k { for i in 0..<n {
+                (o.baseAddress! + (c * n + i) * S * W).update(from: dXs + (c * Ts + i * Ls) * W, count: Ls * W)
+            } }
+        }
+        return (dPrefix, dSuffix)
+    }
+}

@@ -1,0 +1,66 @@
+// CLIP's classification head: logits = exp(logit_scale) · normalize(image)·normalize(text)ᵀ, and its backward to
+// the unnormalized text features (the image side is frozen and cached, so it gets no gradient).
+import CBLAS
+import Foundation
+
+public enum CosineLogitHead {
+    /// Rows of x [rows, cols] scaled to unit L2 norm (a zero row stays zero).
+    public static func normalizeRows(_ x: [Float], rows: Int, cols: Int) -> [Float] {
+        var out = x
+        out.withUnsafeMutableBufferPointer { o in
+            for r in 0..<rows {
+                let p = o.baseAddress! + r * cols
+                var s: Float = 0
+                for c in 0..<cols { s += p[c] * p[c] }
+                let n = s.squareRoot()
+                if n > 0 { for c in 0..<cols { p[c] /= n } }
+            }
+        }
+        return out
+    }
+
+    /// logits [b, c] = scale · images [b, d] · textsᵀ [d, c] (both already normalized).
+    public static func logits(images: [Float], batch b: Int, texts: [Float], classes c: Int, dim d: Int,
+                              scale: Float) -> [Float] {
+        precondition(images.count == b * d && texts.count == c * d, "logits: features are not [\(b)|\(c), \(d)]")
+        var out = [Float](repeating: 0, count: b * c)
+        images.withUnsafeBufferPointer { a in texts.withUnsafeBufferPointer { t in out.withUnsafeMutableBufferPointer { o in
+            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(b), Int32(c), Int32(d), scale,
+                        a.baseAddress!, Int32(d), t.baseAddress!, Int32(d), 0, o.baseAddress!, Int32(c))
+        } } }
+        return out
+    }
+
+    /// Backward of `logits` for k stacked cotangents dLogits [k, b, c] → dTexts [k, c, d] w.r.t. the UNnormalized
+    /// text features `rawTexts` [c, d]: dt̂ = scale · dLogitsᵀ·images, then through t̂ = t/‖t‖:
+    /// dt = (dt̂ − t̂ (t̂·dt̂)) / ‖t‖.
+    public static func backwardToTexts(dLogits: [Float], cotangents k: Int, images: [Float], batch b: Int,
+                                       rawTexts: [Float], classes c: Int, dim d: Int, scale: Float) -> [Float] {
+        precondition(dLogits.count == k * b * c, "backwardToTexts: dLogits is not [\(k), \(b), \(c)]")
+        var dT = [Float](repeating: 0, count: k * c * d)   // [k, c, d]
+        dLogits.withUnsafeBufferPointer { g in images.withUnsafeBufferPointer { a in dT.withUnsafeMutableBufferPointer { o in
+            for j in 0..<k {
+                cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, Int32(c), Int32(d), Int32(b), scale,
+                            g.baseAddress! + j * b * c, Int32(c), a.baseAddress!, Int32(d), 0,
+                            o.baseAddress! + j * c * d, Int32(d))
+            }
+        } } }
+        rawTexts.withUnsafeBufferPointer { t in dT.withUnsafeMutableBufferPointer { o in
+            for i in 0..<c {
+                let ti = t.baseAddress! + i * d
+                var s: Float = 0
+                for x in 0..<d { s += ti[x] * ti[x] }
+                let n = s.squareRoot()
+                guard n > 0 else { continue }
+                for j in 0..<k {
+                    let gi = o.baseAddress! + (j * c + i) * d
+                    var dot: Float = 0
+                    for x in 0..<d { dot += ti[x] * gi[x] }
+                    dot /= n
+                    for x in 0..<d { gi[x] = (gi[x] - ti[x] / n * dot) / n }
+                }
+            }
+        } }
+        return dT
+    }
+}
