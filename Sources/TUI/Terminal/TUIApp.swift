@@ -86,8 +86,14 @@ final class Loop {
         return 0
     }
 
-    /// Applies one message and performs its effects; returns whether the state changed.
+    /// Applies one message and performs its effects; returns whether the screen must be redrawn. Engine and other
+    /// messages always redraw; a key redraws only when it changed something (comparing the whole state once per key
+    /// is cheap, once per engine event of a large grid is not).
     func handle(_ msg: Msg) -> Bool {
+        guard case .key = msg else {
+            for effect in update(&state, msg) { perform(effect) }
+            return true
+        }
         let before = state
         let effects = update(&state, msg)
         for effect in effects { perform(effect) }
