@@ -13,6 +13,7 @@ struct Prograd: ParsableCommand {
             ExportCommand.self,
             TokenizeCommand.self,
             WorldCommand.self,
+            PretrainCommand.self,
         ]
     )
 }
