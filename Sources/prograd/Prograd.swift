@@ -17,6 +17,7 @@ struct Prograd: ParsableCommand {
             TUICommand.self,
             InterpretCommand.self,
             WorldCommand.self,
+            PretrainCommand.self,
         ]
     )
 }
