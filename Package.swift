@@ -21,7 +21,10 @@ let package = Package(
                        providers: [.apt(["libncursesw5-dev"])]),
         .systemLibrary(name: "CImage", path: "Sources/CImage",
                        providers: [.apt(["libjpeg-dev", "libpng-dev"])]),
-        .target(name: "Engine", dependencies: ["CBLAS", "CImage"],
+        // JPEG/PNG decoding in C: the libraries' setjmp/longjmp error handling must not cross Swift frames.
+        .target(name: "CImageCodec", dependencies: ["CImage"],
+                linkerSettings: [.linkedLibrary("jpeg"), .linkedLibrary("png16")]),
+        .target(name: "Engine", dependencies: ["CBLAS", "CImage", "CImageCodec"],
                 swiftSettings: optimize),
         .target(name: "Experiments",
                 dependencies: ["Engine", .product(name: "GRDB", package: "GRDB.swift")],

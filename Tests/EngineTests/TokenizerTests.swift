@@ -100,6 +100,14 @@ extension TokenizerTests {
         XCTAssertEqual(try t.tokenize(""), [t.sotToken, t.eotToken])
     }
 
+    func testLowercasingFollowsPythonStrLower() {
+        func lower(_ s: String) -> String { String(String.UnicodeScalarView(TextCleaning.lowercase(Array(s.unicodeScalars)))) }
+        XCTAssertEqual(lower("ΟΔΟΣ ΣΑΣ Σ"), "οδος σας σ")          // Final_Sigma
+        XCTAssertEqual(lower("Σ'Σ."), "σ'ς.")
+        XCTAssertEqual(lower("İSTANBUL"), "i\u{307}stanbul")        // full mapping: two scalars
+        XCTAssertEqual(lower("ǅ ẞ ÀÉÎ ＡＢＣ"), "ǆ ß àéî ａｂｃ")
+    }
+
     func testSpecialTokensInTextMapToTheirIds() throws {
         let t = try Self.openai.get()
         XCTAssertEqual(t.encode("a <|endoftext|>"), [320, t.eotToken])
@@ -124,6 +132,18 @@ extension TokenizerTests {
         XCTAssertEqual(u("&#1;x"), "x")                   // invalid code point dropped
         XCTAssertEqual(u("&unknown; & &#; &#x;"), "&unknown; & &#; &#x;")
         XCTAssertEqual(u("&NotNestedGreaterGreater;"), "\u{2AA2}\u{338}")
+    }
+
+    func testVocabularyParserAgreesWithJSONSerialization() throws {
+        let data = try Data(contentsOf: Self.fixtures.appendingPathComponent("vocab.json"))
+        let fast = try VocabularyParser.parseVocabulary([UInt8](data))
+        let reference = try JSONSerialization.jsonObject(with: data) as! [String: Int]
+        XCTAssertEqual(fast, reference)
+        let escaped = #"{ "a\"b" : 1, "\u00e9\ud83d\ude00\n" :2,"\/": 3 }"#
+        XCTAssertEqual(try VocabularyParser.parseVocabulary(Array(escaped.utf8)), ["a\"b": 1, "é😀\n": 2, "/": 3])
+        for bad in [#"{"a": 1.5}"#, #"{"a": -1}"#, #"{"a" 1}"#, #"{"a": 1"#, #"{"a": 1} x"#, #"["a"]"#, #"{"\ud800": 1}"#] {
+            XCTAssertThrowsError(try VocabularyParser.parseVocabulary(Array(bad.utf8)), bad)
+        }
     }
 
     func testBrokenFilesGiveClearErrors() throws {

@@ -50,7 +50,9 @@ public final class ImageEncoder {
     /// Floats of one input image [C, H, W].
     var pixelsPerImage: Int { config.numChannels * config.imageSize * config.imageSize }
     /// Images per chunk of an inference pass: about 3200 tokens, enough for wide GEMMs at bounded memory.
-    var chunkImages: Int { max(1, 3200 / tokensPerImage) }
+    var chunkImages: Int { chunkOverride ?? max(1, 3200 / tokensPerImage) }
+    /// Fixes the chunk size (tests use it to exercise chunking at tiny shapes).
+    var chunkOverride: Int?
     var blockShape: BlockShape {
         BlockShape(width: config.hiddenSize, heads: config.numAttentionHeads, intermediate: config.intermediateSize,
                    activation: config.hiddenAct, eps: Float(config.layerNormEps))

@@ -4,8 +4,9 @@ import Foundation
 /// Writer of fp32 safetensors files (header padded with spaces so the data starts 8-byte aligned).
 public enum SafetensorsWriter {
     /// Writes `tensors` in the given order with `metadata` as "__metadata__"; the file appears complete or not at all.
+    /// `durable` flushes the data to disk before the rename (off only for scratch files).
     public static func write(_ tensors: [(name: String, tensor: TensorData)], metadata: [String: String] = [:],
-                             to url: URL) throws {
+                             to url: URL, durable: Bool = true) throws {
         let path = url.path
         var seen = Set<String>()
         for (name, _) in tensors where !seen.insert(name).inserted {
@@ -41,7 +42,7 @@ public enum SafetensorsWriter {
         for (_, tensor) in tensors where tensor.count > 0 {
             try tensor.values.withUnsafeBytes { try writeAll($0.baseAddress!, $0.count) }
         }
-        guard fsync(fd) == 0 else {
+        guard !durable || fsync(fd) == 0 else {
             throw EngineError.io(file: path, message: "cannot flush: \(String(cString: strerror(errno)))")
         }
         fchmod(fd, 0o644)

@@ -46,16 +46,9 @@ public final class CLIPTokenizer: @unchecked Sendable {
             }
         }
         let vocabPath = vocabURL.path, mergesPath = mergesURL.path
-        let vocabData = try read(vocabURL)
-        guard let object = (try? JSONSerialization.jsonObject(with: vocabData)) as? [String: Any] else {
-            throw EngineError.badTokenizer(file: vocabPath, message: "is not a JSON object of token → id")
-        }
-        var vocabulary: [String: Int] = [:]
-        vocabulary.reserveCapacity(object.count)
-        for (token, value) in object {
-            guard let number = value as? NSNumber, number.doubleValue == Double(number.intValue), number.intValue >= 0
-            else { throw EngineError.badTokenizer(file: vocabPath, message: "token \(token) has no non-negative integer id") }
-            vocabulary[token] = number.intValue
+        let vocabulary: [String: Int]
+        do { vocabulary = try VocabularyParser.parseVocabulary([UInt8](try read(vocabURL))) } catch let f as VocabularyParser.Failure {
+            throw EngineError.badTokenizer(file: vocabPath, message: "is not a JSON object of token → integer id: \(f.message)")
         }
         let size = (vocabulary.values.max() ?? -1) + 1
         var tokens = [String?](repeating: nil, count: size)
@@ -86,24 +79,34 @@ public final class CLIPTokenizer: @unchecked Sendable {
         }
         byteSymbols = symbols; byteSymbolsEnd = symbolsEnd
 
-        guard let text = String(data: try read(mergesURL), encoding: .utf8) else {
+        let mergeBytes = [UInt8](try read(mergesURL))
+        guard String(bytes: mergeBytes, encoding: .utf8) != nil else {
             throw EngineError.badTokenizer(file: mergesPath, message: "is not UTF-8 text")
         }
         var merges: [UInt64: (rank: Int32, id: Int32)] = [:]
+        merges.reserveCapacity(mergeBytes.count / 8)
         var rank: Int32 = 0
-        for (lineIndex, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            let trimmed = line.hasSuffix("\r") ? line.dropLast() : line
-            if trimmed.isEmpty || (lineIndex == 0 && trimmed.hasPrefix("#version")) { continue }
-            let parts = trimmed.split(separator: " ", omittingEmptySubsequences: false)
-            guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else {
-                throw EngineError.badTokenizer(file: mergesPath, message: "line \(lineIndex + 1) is not two symbols separated by one space: \(trimmed.debugDescription)")
+        var lineIndex = 0
+        var lineStart = 0
+        while lineStart < mergeBytes.count {
+            var lineEnd = lineStart
+            while lineEnd < mergeBytes.count, mergeBytes[lineEnd] != 0x0A { lineEnd += 1 }
+            defer { lineStart = lineEnd + 1; lineIndex += 1 }
+            var end = lineEnd
+            if end > lineStart, mergeBytes[end - 1] == 0x0D { end -= 1 }
+            let line = mergeBytes[lineStart..<end]
+            if line.isEmpty || (lineIndex == 0 && line.starts(with: Array("#version".utf8))) { continue }
+            let spaces = line.indices.filter { mergeBytes[$0] == 0x20 }
+            guard spaces.count == 1, let space = spaces.first, space > lineStart, space < end - 1 else {
+                throw EngineError.badTokenizer(file: mergesPath,
+                    message: "line \(lineIndex + 1) is not two symbols separated by one space: \(String(decoding: line, as: UTF8.self).debugDescription)")
             }
-            let a = String(parts[0]), b = String(parts[1])
+            let a = String(decoding: mergeBytes[lineStart..<space], as: UTF8.self)
+            let b = String(decoding: mergeBytes[(space + 1)..<end], as: UTF8.self)
             guard let left = vocabulary[a], let right = vocabulary[b], let merged = vocabulary[a + b] else {
                 throw EngineError.badTokenizer(file: mergesPath, message: "line \(lineIndex + 1): \(a) \(b) uses a symbol that vocab.json lacks; do the two files belong together?")
             }
-            let key = UInt64(left) << 32 | UInt64(right)
-            merges[key] = (rank, Int32(merged))     // a repeated pair keeps its last rank, as dict(zip(merges, ranks)) does
+            merges[UInt64(left) << 32 | UInt64(right)] = (rank, Int32(merged))   // a repeated pair keeps its last rank, as dict(zip(merges, ranks)) does
             rank += 1
         }
         self.merges = merges
