@@ -6,7 +6,7 @@ final class ResultsStoreTests: XCTestCase {}
 // MARK: - Transactions and concurrent readers
 extension ResultsStoreTests {
     func testConcurrentReadersSeeConsistentStateWhileTheRunnerWrites() throws {
-        let world = GridWorld(methods: #"[{"method": "coop"}, {"method": "prograd"}]"#, datasets: ["Alpha"], seeds: "[1, 2]", epochs: 20)
+        let world = GridWorld(methods: #"[{"method": "coop"}, {"method": "prograd"}]"#, datasets: ["Alpha"], seeds: "[1, 2]", epochs: 8)
         let clock = ManualClock()
         let executor = ScriptedExecutor(clock: clock)
         let store = try ResultsStore(folder: world.results)
@@ -42,8 +42,8 @@ extension ResultsStoreTests {
         XCTAssertEqual(state.errors, [])
         XCTAssertGreaterThan(state.counts.count, 1)
         XCTAssertEqual(state.counts, state.counts.sorted())   // never goes backwards
-        XCTAssertEqual(state.counts.last, 80)
-        XCTAssertEqual(try store.records().reduce(0) { $0 + $1.epochs.count }, 80)
+        XCTAssertEqual(state.counts.last, 32)
+        XCTAssertEqual(try store.records().reduce(0) { $0 + $1.epochs.count }, 32)
     }
 
     func testDatabaseIsInWALModeAndEpochAndCheckpointAreWrittenTogether() throws {

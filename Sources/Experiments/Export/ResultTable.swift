@@ -55,8 +55,11 @@ public struct ResultTable: Sendable, Equatable, Codable {
             if values[key] == nil { order.append(key); values[key] = Array(repeating: [], count: columns.count) }
             for (c, v) in row.enumerated() { if let v { values[key]![c].append(v) } }
         }
+        let hasTargets = ExperimentProtocol(rawValue: protocolName)?.hasTargets ?? false
+        var sources = Set<String>()   // cross-dataset / DG: the training dataset, left out of the average
         for record in records where record.status == .finished {
             guard let final = record.final else { continue }
+            if hasTargets { sources.insert(record.id.dataset) }
             let key = Key(dataset: record.id.dataset, shots: record.id.shots, method: record.id.method)
             if baseToNew {
                 add(key, [final.baseAccuracy, final.newAccuracy, final.harmonicMean])
@@ -67,6 +70,17 @@ public struct ResultTable: Sendable, Equatable, Codable {
                 }
             }
         }
+        // Rows grouped by dataset (in order of first appearance), then shots, then method order.
+        var datasetOrder: [String] = [], methodOrder: [String] = []
+        for key in order {
+            if !datasetOrder.contains(key.dataset) { datasetOrder.append(key.dataset) }
+            if !methodOrder.contains(key.method) { methodOrder.append(key.method) }
+        }
+        order = order.enumerated().sorted { a, b in
+            let ka = (datasetOrder.firstIndex(of: a.element.dataset)!, a.element.shots, methodOrder.firstIndex(of: a.element.method)!)
+            let kb = (datasetOrder.firstIndex(of: b.element.dataset)!, b.element.shots, methodOrder.firstIndex(of: b.element.method)!)
+            return ka != kb ? ka < kb : a.offset < b.offset
+        }.map(\.element)
         var rows: [ResultRow] = order.map { key in
             let cols = values[key]!
             var cells = cols.map { $0.isEmpty ? nil : SeedStatistic.of($0) }
@@ -77,16 +91,17 @@ public struct ResultTable: Sendable, Equatable, Codable {
             return ResultRow(dataset: key.dataset, shots: key.shots, method: key.method, seeds: cols[0].count,
                              cells: cells, isAverage: false)
         }
-        // Average rows over datasets, per (shots, method), when there is more than one dataset.
-        let datasets = Set(order.map(\.dataset))
-        if datasets.count > 1 {
+        // Average rows over datasets (over the targets for cross-dataset and domain generalization), per
+        // (shots, method), when there is more than one dataset to average.
+        let averaged = Set(order.map(\.dataset)).subtracting(sources)
+        if averaged.count > 1 {
             var averageOrder: [Key] = []
-            for key in order {
+            for key in order where averaged.contains(key.dataset) {
                 let a = Key(dataset: "Average", shots: key.shots, method: key.method)
                 if !averageOrder.contains(a) { averageOrder.append(a) }
             }
             for a in averageOrder {
-                let members = rows.filter { $0.shots == a.shots && $0.method == a.method }
+                let members = rows.filter { $0.shots == a.shots && $0.method == a.method && averaged.contains($0.dataset) }
                 var cells: [SeedStatistic?] = (0..<columns.count).map { c in
                     let means = members.compactMap { $0.cells[c]?.mean }
                     guard !means.isEmpty else { return nil }

@@ -20,6 +20,8 @@ public struct SVGLineChart: Sendable {
     /// Fixed y range (e.g. 0…100 for accuracy); nil = from the data.
     public var yRange: ClosedRange<Double>?
     public var width = 640.0, height = 400.0
+    /// Whole-number x ticks only (epochs).
+    public var xIntegers = true
 
     public init(title: String, xLabel: String, yLabel: String, series: [Series], yRange: ClosedRange<Double>? = nil) {
         self.title = title; self.xLabel = xLabel; self.yLabel = yLabel; self.series = series; self.yRange = yRange
@@ -28,10 +30,10 @@ public struct SVGLineChart: Sendable {
     /// The palette lines take in order.
     public static let palette = ["#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#17becf"]
 
-    /// "Nice" tick values covering lo…hi (steps of 1, 2 or 5 × 10^k).
-    public static func ticks(_ lo: Double, _ hi: Double, count: Int = 5) -> [Double] {
+    /// "Nice" tick values covering lo…hi (steps of 1, 2 or 5 × 10^k; whole steps when `integers`).
+    public static func ticks(_ lo: Double, _ hi: Double, count: Int = 5, integers: Bool = false) -> [Double] {
         guard hi > lo else { return [lo] }
-        let raw = (hi - lo) / Double(count)
+        let raw = integers ? max(1, (hi - lo) / Double(count)) : (hi - lo) / Double(count)
         let magnitude = pow(10, floor(log10(raw)))
         let step = [1.0, 2, 5, 10].map { $0 * magnitude }.first { $0 >= raw } ?? 10 * magnitude
         var t = ceil(lo / step - 1e-9) * step
@@ -70,7 +72,7 @@ public struct SVGLineChart: Sendable {
             s += "<line x1=\"\(f(left))\" y1=\"\(f(py(t)))\" x2=\"\(f(left + plotW))\" y2=\"\(f(py(t)))\" stroke=\"#e0e0e0\"/>\n"
             s += "<text x=\"\(f(left - 6))\" y=\"\(f(py(t) + 4))\" text-anchor=\"end\">\(Self.label(t))</text>\n"
         }
-        for t in Self.ticks(xLo, xHi) {
+        for t in Self.ticks(xLo, xHi, integers: xIntegers) {
             s += "<line x1=\"\(f(px(t)))\" y1=\"\(f(top + plotH))\" x2=\"\(f(px(t)))\" y2=\"\(f(top + plotH + 4))\" stroke=\"black\"/>\n"
             s += "<text x=\"\(f(px(t)))\" y=\"\(f(top + plotH + 18))\" text-anchor=\"middle\">\(Self.label(t))</text>\n"
         }

@@ -15,6 +15,7 @@
 //       transaction before it returns, so a kill loses at most the epoch in flight. If it throws, stop and rethrow.
 //     - Poll `isCancelled()` between steps; when it turns true throw `RunCancelled()` (the run resumes later).
 //     - Zero-shot runs have 0 epochs: evaluate and return the final metrics without calling `epochFinished`.
+//     - Save the learned prompt to `run.promptURL` (the results folder's prompts/ folder).
 //     - Return the final metrics (accuracy on `task.testBase`, `task.testNew`, and per target name).
 //     - Throw any other error to fail the run with its description (e.g. NaN loss); the grid continues.
 import Foundation

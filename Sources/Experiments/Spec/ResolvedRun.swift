@@ -36,6 +36,13 @@ public struct ResolvedRun: Codable, Sendable, Equatable {
               seed: identity.seed, specHash: specHash)
     }
 
+    /// Where the executor saves the learned prompt: <output>/prompts/<dataset>-<K>shot-<method>-seed<S>-<hash>.safetensors.
+    public var promptURL: URL {
+        let safe = { (s: String) in String(s.map { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" ? $0 : "_" }) }
+        let name = "\(safe(identity.dataset.name))-\(identity.shots)shot-\(safe(identity.method.displayName))-seed\(identity.seed)-\(specHash)"
+        return URL(fileURLWithPath: output).appendingPathComponent("prompts").appendingPathComponent(name + ".safetensors")
+    }
+
     /// Runs sharing features and the zero-shot teacher: same model, datasets, shots, seed, views and protocol.
     public var groupKey: String {
         [identity.model, identity.protocol.rawValue, identity.dataset.root, identity.dataset.name,

@@ -31,7 +31,8 @@ public struct FewShotSplit: Codable, Sendable, Equatable {
 }
 
 /// generate_fewshot_dataset for one list: group by label in order of first appearance; per group
-/// `random.sample(items, K)` when it has at least K items, else `random.choices(items, k=K)` (Dassl's repeat=True).
+/// `random.sample(items, K)` when it has at least K items, else the whole group unchanged and no draw (Dassl's
+/// default repeat=False since 2021-10, also in ProGrad's bundled Dassl).
 public func sampleFewShot(_ items: [DatasetItem], shots: Int, rng: inout PythonRandom) -> [DatasetItem] {
     guard shots >= 1 else { return items }
     var order: [Int] = []
@@ -43,7 +44,7 @@ public func sampleFewShot(_ items: [DatasetItem], shots: Int, rng: inout PythonR
     var output: [DatasetItem] = []
     for label in order {
         let group = groups[label]!
-        output += group.count >= shots ? rng.sample(group, shots) : rng.choices(group, k: shots)
+        output += group.count >= shots ? rng.sample(group, shots) : group
     }
     return output
 }

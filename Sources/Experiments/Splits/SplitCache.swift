@@ -30,13 +30,34 @@ public final class SplitCache: @unchecked Sendable {
 }
 
 /// Writes data to a unique temporary file beside `url`, then renames it over `url` (atomic on one file system).
+/// No fsync: readers and killed processes never see half a file; cache entries carry their own checksum.
 public func atomicWrite(_ data: Data, to url: URL) throws {
     let temp = url.deletingLastPathComponent()
         .appendingPathComponent(".\(url.lastPathComponent).\(getpid()).\(UUID().uuidString).tmp")
-    try data.write(to: temp)
+    try writeFile(data, to: temp)
     if rename(temp.path, url.path) != 0 {
         let message = String(cString: strerror(errno))
         try? FileManager.default.removeItem(at: temp)
         throw DatasetError("\(url.path): cannot write (\(message)); check the folder's permissions and free space")
+    }
+}
+
+/// Creates or truncates a file and writes data with plain POSIX calls (Foundation's Data.write syncs to disk).
+public func writeFile(_ data: Data, to url: URL) throws {
+    let fd = open(url.path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+    guard fd >= 0 else {
+        throw DatasetError("\(url.path): cannot create (\(String(cString: strerror(errno)))); check the folder's permissions")
+    }
+    defer { close(fd) }
+    try data.withUnsafeBytes { raw in
+        var offset = 0
+        while offset < raw.count {
+            let n = write(fd, raw.baseAddress! + offset, raw.count - offset)
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw DatasetError("\(url.path): write failed (\(String(cString: strerror(errno)))); is the disk full?")
+            }
+            offset += n
+        }
     }
 }

@@ -17,7 +17,7 @@ final class TempFolder {
     func write(_ path: String, _ data: Data) -> URL {
         let file = url.appendingPathComponent(path)
         try! FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
-        try! data.write(to: file)
+        try! writeFile(data, to: file)
         return file
     }
 

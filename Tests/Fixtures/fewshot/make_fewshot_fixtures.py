@@ -2,7 +2,8 @@
 
 Run with any CPython 3.x: python3 make_fewshot_fixtures.py  (writes fewshot.json next to this file).
 The few-shot flow below restates Dassl's generate_fewshot_dataset (group by label in order of first appearance,
-random.sample when a class has at least K items, else random.choices with replacement) after random.seed(seed),
+random.sample when a class has at least K items, else the whole class unchanged: Dassl's default repeat=False) after
+random.seed(seed),
 train first, then val with min(K, 4), as CoOp's datasets do.
 """
 import json
@@ -50,7 +51,7 @@ def fewshot(items, k):
         groups[it[1]].append(it)
     picked = []
     for _, members in groups.items():
-        picked.extend(random.sample(members, k) if len(members) >= k else random.choices(members, k=k))
+        picked.extend(random.sample(members, k) if len(members) >= k else members)
     return picked
 
 
