@@ -29,12 +29,12 @@ struct ExportCommand: ParsableCommand {
         }
         let store: ResultsStore
         do { store = try ResultsStore(folder: URL(fileURLWithPath: results), readOnly: true) } catch let e as DatasetError {
-            throw ValidationError(e.description)
+            throw CommandFailure(e.description)
         }
         let records = try store.records(experiment: experiment)
         if let experiment, records.isEmpty {
             let names = try store.experimentNames()
-            throw ValidationError("no runs of experiment \"\(experiment)\" in \(store.url.path); it has: \(names.joined(separator: ", "))")
+            throw CommandFailure("no runs of experiment \"\(experiment)\" in \(store.url.path); it has: \(names.joined(separator: ", "))")
         }
         let text = try TableFormatter.render(ResultTable.build(from: records), as: kind)
         if let out {

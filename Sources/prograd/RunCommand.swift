@@ -14,24 +14,32 @@ struct RunCommand: ParsableCommand {
     @Option(help: "Run only this experiment of the file.")
     var experiment: String?
 
-    @Flag(help: "Print progress lines instead of the terminal UI.")
+    @Flag(help: "Print one line per event and the final table (the terminal UI is `prograd tui FILE`).")
     var headless = false
 
     /// The trainer backend that executes runs (zero-shot, CoOp, ProGrad on the engine).
     nonisolated(unsafe) static var makeExecutor: () throws -> RunExecutor = {
-        throw ValidationError("this build has no trainer backend linked to `prograd run` (the engine's zero-shot/CoOp/ProGrad "
+        throw CommandFailure("this build has no trainer backend linked to `prograd run` (the engine's zero-shot/CoOp/ProGrad "
             + "trainers register it in RunCommand.makeExecutor)")
     }
 
-    /// The runs to execute: every experiment of the file, or the one named.
-    func gridRuns() throws -> [ResolvedRun] {
+    /// The experiments to run and the folder their relative paths start from: every experiment of the file, or the
+    /// one named. A single run from command-line flags is one more source here: an ExperimentSpec with one dataset,
+    /// one shot count, one seed and one method (relative to the working directory), expanded like any grid.
+    func experiments() throws -> (specs: [ExperimentSpec], base: URL) {
         let url = URL(fileURLWithPath: (experimentsFile as NSString).expandingTildeInPath).standardizedFileURL
         do {
             let file = try SpecDecoder.load(url)
-            return try file.experiment(named: experiment).flatMap { $0.expand(relativeTo: url.deletingLastPathComponent()) }
+            return (try file.experiment(named: experiment), url.deletingLastPathComponent())
         } catch let error as SpecError {
-            throw ValidationError(error.description)
+            throw CommandFailure(error.description)
         }
+    }
+
+    /// The grid's runs in order.
+    func gridRuns() throws -> [ResolvedRun] {
+        let (specs, base) = try experiments()
+        return specs.flatMap { $0.expand(relativeTo: base) }
     }
 
     func run() throws {

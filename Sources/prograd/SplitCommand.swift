@@ -44,7 +44,7 @@ struct SplitCommand: ParsableCommand {
             let kept = subsampleClasses([split.train, split.val], which)
             for item in val ? kept[1] : kept[0] { print(item.path) }
         } catch let error as DatasetError {
-            throw ValidationError(error.description)
+            throw CommandFailure(error.description)
         }
     }
 }

@@ -10,7 +10,9 @@ extension FeatureCacheTests {
         let urls = (0..<3).map { tmp.write("img\($0).png", TinyPNG.solid(UInt8($0), 5, 7)) }
         let encoder = FakeImageEncoder()
         let cache = FeatureCache(folder: tmp.url.appendingPathComponent("features"))
-        let first = cache.features(for: urls, view: 0, encoder: encoder)
+        var reports: [[Int]] = []
+        let first = cache.features(for: urls, view: 0, encoder: encoder) { reports.append([$0, $1]) }
+        XCTAssertEqual(reports, [[3, 3]])
         XCTAssertEqual(encoder.encodeCalls, 3)
         XCTAssertTrue(first.warnings.isEmpty)
         let again = FeatureCache(folder: tmp.url.appendingPathComponent("features")).features(for: urls, view: 0, encoder: encoder)

@@ -26,8 +26,8 @@ public enum DatasetLoader {
     public static func load(_ source: DatasetSource, relativeTo base: URL? = nil) throws -> Dataset {
         let root = source.rootURL(relativeTo: base)
         guard isDirectory(root) else {
-            throw DatasetError("\(root.path): dataset folder not found for \(source.name); set its \"root\" in "
-                + "experiments.json to the folder that holds the dataset (e.g. the one with split_zhou_\(source.name).json)")
+            throw DatasetError("\(root.path): dataset folder not found for \(source.name); point the dataset's root (\"root\" in experiments.json, or --dataset) "
+                + "at the folder that holds it (e.g. the one with split_zhou_\(source.name).json)")
         }
         let layout = source.layout == .auto ? detectLayout(root) : source.layout
         let dataset: Dataset

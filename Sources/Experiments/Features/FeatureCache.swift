@@ -24,7 +24,9 @@ public final class FeatureCache: @unchecked Sendable {
     public init(folder: URL) { self.folder = folder }
 
     /// Features of `urls` under view `view`; unreadable images (missing, corrupt) are skipped with a warning.
-    public func features(for urls: [URL], view: Int, encoder: ImageFeatureEncoder) -> FeatureLookup {
+    /// `progress(encoded, toEncode)` is called after each batch of cache misses.
+    public func features(for urls: [URL], view: Int, encoder: ImageFeatureEncoder,
+                         progress: ((Int, Int) -> Void)? = nil) -> FeatureLookup {
         var output = [[Float]?](repeating: nil, count: urls.count)
         var warnings: [String] = []
         var toEncode: [(index: Int, url: URL, entry: URL)] = []
@@ -62,6 +64,7 @@ public final class FeatureCache: @unchecked Sendable {
                 }
             }
             start += chunk
+            progress?(min(start, toEncode.count), toEncode.count)
         }
         return FeatureLookup(features: output, warnings: warnings)
     }

@@ -78,6 +78,8 @@ public final class SharedGroupState: @unchecked Sendable {
 public final class TaskPreparer: @unchecked Sendable {
     public let features: FeatureCache
     public let splits: SplitCache
+    /// Receives progress messages while images are encoded (the runner posts them as log events).
+    public var onProgress: ((String) -> Void)?
     private var datasets: [DatasetSource: Dataset] = [:]
     private let lock = NSLock()
 
@@ -100,7 +102,13 @@ public final class TaskPreparer: @unchecked Sendable {
         var warnings: [String] = []
         var skipped = Set<String>()
         func encode(_ items: [DatasetItem], in dataset: Dataset, view: Int) -> LabeledFeatures {
-            let lookup = features.features(for: items.map { dataset.url(of: $0) }, view: view, encoder: encoder)
+            var lastReported = 0
+            let lookup = features.features(for: items.map { dataset.url(of: $0) }, view: view, encoder: encoder) { done, total in
+                // About every 10% of a long encoding pass, and at its end.
+                guard total >= 256, done == total || done - lastReported >= total / 10 else { return }
+                lastReported = done
+                self.onProgress?("encoding \(dataset.name) images (view \(view)): \(done)/\(total)")
+            }
             for w in lookup.warnings where !warnings.contains(w) { warnings.append(w) }
             var rows: [Float] = [], labels: [Int] = [], paths: [String] = []
             rows.reserveCapacity(items.count * encoder.dimension)

@@ -76,6 +76,8 @@ public final class Runner: @unchecked Sendable {
 
     private func runGrid() {
         for run in runs { post(.queued(run.id)) }
+        preparer.onProgress = { [weak self] message in self?.post(.log(.info, message)) }
+        defer { preparer.onProgress = nil }
         var pending: [(position: Int, run: ResolvedRun)] = []
         var doneRuns = 0
         for (position, run) in runs.enumerated() {
