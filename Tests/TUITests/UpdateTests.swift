@@ -75,9 +75,9 @@ extension UpdateTests {
         XCTAssertEqual(s.status, "could not start: experiments.json: datasets[0]: folder missing")
     }
 
-    func testStderrLinesGoToTheLog() {
+    func testOutputLinesGoToTheLog() {
         var s = AppState(width: 80, height: 24, experiments: [fixtureChoices()], source: "x")
-        send(&s, [.stderrLine("openblas: warning")])
+        send(&s, [.outputLine("openblas: warning")])
         XCTAssertEqual(s.log, [LogLine(.warning, "openblas: warning")])
     }
 }

@@ -12,7 +12,7 @@ public func update(_ state: inout AppState, _ msg: Msg) -> [Effect] {
     case .engine(let event):
         apply(event, to: &state)
         return []
-    case .stderrLine(let line):
+    case .outputLine(let line):
         appendLog(&state, .warning, line)
         return []
     case .startFailed(let message):

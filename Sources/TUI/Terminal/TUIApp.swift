@@ -46,8 +46,14 @@ final class Loop {
     func run() -> Int32 {
         let queue = self.queue
         let signals = Curses.onTerminateSignals { queue.post(.terminate) }
-        let curses = Curses()
-        let capture = StderrCapture(queue: queue)
+        let curses: Curses
+        do { curses = try Curses() } catch {
+            signals.forEach { $0.cancel() }
+            Curses.defaultTerminateSignals()
+            FileHandle.standardError.write(Data("prograd: \(error)\n".utf8))
+            return 1
+        }
+        let capture = OutputCapture(queue: queue)
         defer {
             curses.restore()
             capture?.stop()
