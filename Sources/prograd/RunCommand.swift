@@ -17,11 +17,11 @@ struct RunCommand: ParsableCommand {
     @Flag(help: "Print progress lines instead of the terminal UI.")
     var headless = false
 
+    @OptionGroup(title: "Single run (instead of an experiments file)")
+    var single: SingleRunOptions
+
     /// The trainer backend that executes runs (zero-shot, CoOp, ProGrad on the engine).
-    nonisolated(unsafe) static var makeExecutor: () throws -> RunExecutor = {
-        throw ValidationError("this build has no trainer backend linked to `prograd run` (the engine's zero-shot/CoOp/ProGrad "
-            + "trainers register it in RunCommand.makeExecutor)")
-    }
+    nonisolated(unsafe) static var makeExecutor: () throws -> RunExecutor = { EngineRunExecutor() }
 
     /// The runs to execute: every experiment of the file, or the one named.
     func gridRuns() throws -> [ResolvedRun] {
@@ -35,6 +35,17 @@ struct RunCommand: ParsableCommand {
     }
 
     func run() throws {
+        if single.isSingleRun {
+            let run = try single.resolvedRun()
+            let executor = EngineRunExecutor()
+            let folder = URL(fileURLWithPath: run.output)
+            executor.promptURL = { _ in folder.appendingPathComponent("prompt.safetensors") }
+            let failed = try Self.runHeadless([run], executor: executor)
+            try SingleRunOptions.writeResult(run, to: folder)
+            print("prompt and result.json: \(folder.path)")
+            if failed > 0 { throw ExitCode(1) }
+            return
+        }
         let runs = try gridRuns()
         let failed = try Self.runHeadless(runs, executor: try Self.makeExecutor())
         if failed > 0 { throw ExitCode(1) }
