@@ -21,10 +21,6 @@ struct RunCommand: ParsableCommand {
     var single: SingleRunOptions
 
     /// The trainer backend that executes runs (zero-shot, CoOp, ProGrad on the engine).
-    nonisolated(unsafe) static var makeExecutor: () throws -> RunExecutor = {
-        throw CommandFailure("this build has no trainer backend linked to `prograd run` (the engine's zero-shot/CoOp/ProGrad "
-            + "trainers register it in RunCommand.makeExecutor)")
-    }
     nonisolated(unsafe) static var makeExecutor: () throws -> RunExecutor = { EngineRunExecutor() }
 
     /// The experiments to run and the folder their relative paths start from: every experiment of the file, or the
