@@ -18,6 +18,8 @@ struct Prograd: ParsableCommand {
             InterpretCommand.self,
             WorldCommand.self,
             PretrainCommand.self,
-        ]
+        ],
+        // `prograd` alone opens the workbench on ./experiments.json (headless without a terminal).
+        defaultSubcommand: TUICommand.self
     )
 }
