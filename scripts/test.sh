@@ -6,6 +6,5 @@ source scripts/setup.sh
 export PATH="/opt/swift/usr/bin:$PATH"
 swift build -c release -Xswiftc -enable-testing --build-tests
 swift test -c release -Xswiftc -enable-testing --skip-build
-# The terminal workbench end to end, in tmux (builds prograd in release when missing).
-swift build -c release --product prograd
+# The terminal workbench end to end, in tmux, on the prograd binary the build above made.
 bash Tests/e2e/tui_tmux.sh .build/release/prograd

@@ -174,7 +174,7 @@ static void pgw_png_read(png_structp png, png_bytep destination, size_t length) 
 int pgw_decode_png(const unsigned char *data, size_t size, size_t max_pixels, pgw_image *out) {
     struct pgw_png_context context;
     png_structp png = NULL;
-    png_infop info = NULL;
+    png_infop volatile info = NULL;                 // assigned after setjmp, so volatile
     unsigned char *volatile raw = NULL;
     png_bytep *volatile rows = NULL;
     unsigned char *volatile pixels = NULL;
@@ -188,7 +188,8 @@ int pgw_decode_png(const unsigned char *data, size_t size, size_t max_pixels, pg
     png = png_create_read_struct(PNG_LIBPNG_VER_STRING, &context, pgw_png_error, pgw_png_warning);
     if (png == NULL) return pgw_fail(out, "cannot create a PNG reader");
     if (setjmp(context.jump)) {
-        png_destroy_read_struct(&png, info ? &info : NULL, NULL);
+        png_infop created = info;
+        png_destroy_read_struct(&png, created ? &created : NULL, NULL);
         free(raw);
         free(rows);
         free(pixels);
@@ -264,7 +265,8 @@ int pgw_decode_png(const unsigned char *data, size_t size, size_t max_pixels, pg
             }
         }
     }
-    png_destroy_read_struct(&png, &info, NULL);
+    png_infop created = info;
+    png_destroy_read_struct(&png, &created, NULL);
     free(raw);
     free(rows);
     out->width = (int)width;

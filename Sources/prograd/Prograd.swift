@@ -9,6 +9,7 @@ struct Prograd: ParsableCommand {
         abstract: "ProGrad Workbench: zero-shot CLIP, CoOp and ProGrad prompt tuning on the CPU.",
         subcommands: [
             EmbedCommand.self,
+            BenchCommand.self,
             TokenizeCommand.self,
             RunCommand.self,
             SplitCommand.self,
@@ -16,6 +17,7 @@ struct Prograd: ParsableCommand {
             TUICommand.self,
             InterpretCommand.self,
             WorldCommand.self,
+            PretrainCommand.self,
         ]
     )
 }

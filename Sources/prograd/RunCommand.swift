@@ -17,11 +17,11 @@ struct RunCommand: ParsableCommand {
     @Flag(help: "Print one line per event and the final table (the terminal UI is `prograd tui FILE`).")
     var headless = false
 
+    @OptionGroup(title: "Single run (instead of an experiments file)")
+    var single: SingleRunOptions
+
     /// The trainer backend that executes runs (zero-shot, CoOp, ProGrad on the engine).
-    nonisolated(unsafe) static var makeExecutor: () throws -> RunExecutor = {
-        throw CommandFailure("this build has no trainer backend linked to `prograd run` (the engine's zero-shot/CoOp/ProGrad "
-            + "trainers register it in RunCommand.makeExecutor)")
-    }
+    nonisolated(unsafe) static var makeExecutor: () throws -> RunExecutor = { EngineRunExecutor() }
 
     /// The experiments to run and the folder their relative paths start from: every experiment of the file, or the
     /// one named. A single run from command-line flags is one more source here: an ExperimentSpec with one dataset,
@@ -43,6 +43,17 @@ struct RunCommand: ParsableCommand {
     }
 
     func run() throws {
+        if single.isSingleRun {
+            let run = try single.resolvedRun()
+            let executor = EngineRunExecutor()
+            let folder = URL(fileURLWithPath: run.output)
+            executor.promptURL = { _ in folder.appendingPathComponent("prompt.safetensors") }
+            let failed = try Self.runHeadless([run], executor: executor)
+            try SingleRunOptions.writeResult(run, to: folder)
+            print("prompt and result.json: \(folder.path)")
+            if failed > 0 { throw ExitCode(1) }
+            return
+        }
         let runs = try gridRuns()
         let failed = try Self.runHeadless(runs, executor: try Self.makeExecutor())
         if failed > 0 { throw ExitCode(1) }

@@ -18,7 +18,22 @@ struct WorldCommand: ParsableCommand {
     @Flag(help: "Rewrite even if the folder is up to date.")
     var force = false
 
+    @Option(help: "Instead of writing: measure a CLIP folder's zero-shot accuracy on every task's test split.")
+    var evaluate: String?
+
     func run() throws {
+        if let evaluate {
+            let (config, tensors, source) = try Checkpoint.read(from: URL(fileURLWithPath: evaluate))
+            let model = try CLIPModel(config: config, tensors: tensors, source: source)
+            let tokenizer = try CLIPTokenizer(directory: URL(fileURLWithPath: evaluate))
+            let context = config.text.maxPositionEmbeddings
+            let results = try WorldZeroShot.evaluate(model: model, tokenize: { try tokenizer.tokenize($0, contextLength: context) },
+                                                     tasks: WorldTask.defaults, perClass: nil, worldSeed: seed)
+            print("zero-shot accuracy of \(evaluate) on the world's test splits (template \"a photo of a {}.\"; "
+                + "base and new each ranked within their own half):")
+            print(WorldZeroShot.table(results), terminator: "")
+            return
+        }
         let dir = URL(fileURLWithPath: out)
         let start = Date()
         let wrote: Bool

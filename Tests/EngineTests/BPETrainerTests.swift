@@ -66,3 +66,28 @@ extension BPETrainerTests {
         XCTAssertEqual(v.merges.count, 6)
     }
 }
+
+// MARK: - Compatibility
+
+extension BPETrainerTests {
+    func testCLIPTokenizerLoadsTheLearnedFilesAndAgreesOnIds() throws {
+        let texts = ["a photo of a small striped red triangle on the left.", "two blue stars", "Three CHECKERED rings",
+                     "a dotted green ring on a white background", "a heart. it is pink and wavy."]
+        let v = BPETrainer.train(texts: texts + texts, vocabularySize: 2000)
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("bpe-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try v.write(to: dir)
+        XCTAssertEqual(try BPEVocabulary.read(from: dir), v)
+        let tokenizer = try CLIPTokenizer(directory: dir)
+        XCTAssertEqual(tokenizer.sotToken, v.startOfTextId)
+        XCTAssertEqual(tokenizer.eotToken, v.count - 1)
+        XCTAssertEqual(tokenizer.vocabulary.count, v.count)
+        for text in texts + ["an unseen zebra, 42 times!"] {
+            XCTAssertEqual(tokenizer.encode(text), v.encode(text), text)
+        }
+        let ids = try tokenizer.tokenize("two blue stars", contextLength: 40)
+        XCTAssertEqual(ids.map { v.tokens[$0] }, ["<|startoftext|>", "two</w>", "blue</w>", "stars</w>", "<|endoftext|>"])
+        XCTAssertEqual(ids.firstIndex(of: ids.max()!), ids.count - 1, "EOT is the argmax id")
+    }
+}
+

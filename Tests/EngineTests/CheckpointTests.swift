@@ -83,8 +83,12 @@ extension CheckpointTests {
         config.vision.patchSize = 16
         config.text.vocabSize = 49408
         config.projectionDim = 512
-        let folder = directory.appendingPathComponent("vit-b-16")
+        // 600 MB of scratch weights: in memory-backed /dev/shm when the machine has it, so no disk is involved.
+        let shm = URL(fileURLWithPath: "/dev/shm", isDirectory: true)
+        let base = FileManager.default.isWritableFile(atPath: shm.path) ? shm : directory!
+        let folder = base.appendingPathComponent("vit-b-16-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
         try config.jsonData().write(to: folder.appendingPathComponent("config.json"))
         let expected = CheckpointLayout.expectedShapes(for: config)
         XCTAssertEqual(expected.count, 2 + 12 * 16 + 2 + 3 + 2 + 12 * 16 + 2 + 3)
@@ -127,6 +131,9 @@ extension CheckpointTests {
     func testMissingFilesAndBadConfig() throws {
         assertFails(directory.appendingPathComponent("nowhere"), contains: ["nowhere: not found"])
         assertFails(directory, contains: ["model.safetensors: not found"])
+        let pickle = directory.appendingPathComponent("ViT-B-16.pt")
+        try Data([0x80, 0x02]).write(to: pickle)
+        assertFails(pickle, contains: [pickle.path, "PyTorch pickle", "convert_openai_checkpoint.py"])
         let folder = try editedModelA { _ in }
         try FileManager.default.removeItem(at: folder.appendingPathComponent("config.json"))
         assertFails(folder, contains: ["config.json: not found"])

@@ -67,6 +67,22 @@ extension ImageTests {
         }
     }
 
+    func testEveryStorageModeMatchesPillow() throws {
+        // Tests/Fixtures/image-modes (scripts/fixtures/make_image_modes.py): 1/2/4-bit gray, gray+alpha 8/16-bit,
+        // palette with tRNS, interlaced RGBA, 16-bit RGBA, 16-bit gray < 256, progressive, 4:2:2 and CMYK JPEG.
+        let folder = Self.images.deletingLastPathComponent().appendingPathComponent("image-modes")
+        let files = try FileManager.default.contentsOfDirectory(atPath: folder.path)
+            .filter { $0.hasSuffix(".png") || $0.hasSuffix(".jpg") }.sorted()
+        XCTAssertEqual(files.count, 12)
+        for file in files {
+            let image = try ImageDecoder.decode(url: folder.appendingPathComponent(file))
+            XCTAssertEqual([image.width, image.height], [37, 29], file)
+            XCTAssertEqual(image.pixels, [UInt8](try Data(contentsOf: folder.appendingPathComponent(file + ".rgb"))), file)
+            XCTAssertEqual(CLIPPreprocessor(size: 16).centerCropped(image).pixels,
+                           [UInt8](try Data(contentsOf: folder.appendingPathComponent(file + ".pre16"))), "\(file) preprocessed")
+        }
+    }
+
     func testSixteenBitGrayFollowsPillowClipping() throws {
         let image = try ImageDecoder.decode(url: Self.images.appendingPathComponent("gray16_40x29.png"))
         let highByte = try expected().tensor("gray16_40x29.decoded_high_byte").values
@@ -100,7 +116,7 @@ extension ImageTests {
         try assertDecodeFails(Data(garbage), contains: ["corrupt or truncated JPEG"])
         // Every truncation point of a small JPEG fails cleanly (no crash, no partial image).
         let small = try Data(contentsOf: Self.images.appendingPathComponent("rgb_37x53.jpg"))
-        for cut in stride(from: 1, to: small.count - 2, by: 97) {
+        for cut in 1..<(small.count - 2) {
             XCTAssertThrowsError(try ImageDecoder.decode(data: small.prefix(cut), name: "cut \(cut)"))
         }
     }
@@ -118,9 +134,37 @@ extension ImageTests {
         var scrambled = [UInt8](valid)
         for i in 60..<min(scrambled.count, 400) { scrambled[i] = UInt8(truncatingIfNeeded: i &* 31) }
         try assertDecodeFails(Data(scrambled), contains: ["corrupt or truncated PNG"])
-        for cut in stride(from: 1, to: valid.count - 12, by: 211) {
+        for cut in 1..<(valid.count - 12) {
             XCTAssertThrowsError(try ImageDecoder.decode(data: valid.prefix(cut), name: "cut \(cut)"))
         }
+    }
+}
+
+// MARK: - Corruption never crashes
+extension ImageTests {
+    func testRandomByteCorruptionEitherDecodesOrThrows() throws {
+        var rng = SplitMix64(seed: 2026)
+        var failures = 0, decoded = 0
+        for file in ["rgb_37x53.jpg", "gray_64x48.jpg", "palette_45x33.png", "rgb16_33x41.png"] {
+            let valid = [UInt8](try Data(contentsOf: Self.images.appendingPathComponent(file)))
+            for _ in 0..<150 {
+                var bytes = valid
+                for _ in 0..<Int.random(in: 1...8, using: &rng) {
+                    bytes[Int.random(in: 0..<bytes.count, using: &rng)] = UInt8.random(in: 0...255, using: &rng)
+                }
+                do {
+                    let image = try ImageDecoder.decode(data: Data(bytes), name: file)
+                    XCTAssertEqual(image.pixels.count, image.width * image.height * 3)
+                    decoded += 1
+                } catch let error as EngineError {
+                    XCTAssertTrue("\(error)".hasPrefix(file), "\(error)")
+                    failures += 1
+                }
+            }
+        }
+        // Both outcomes occur: JPEG tolerates damaged entropy data (as Pillow does), PNG's CRCs catch most damage.
+        XCTAssertGreaterThan(failures, 100)
+        XCTAssertGreaterThan(decoded, 10)
     }
 }
 

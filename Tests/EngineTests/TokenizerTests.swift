@@ -100,6 +100,14 @@ extension TokenizerTests {
         XCTAssertEqual(try t.tokenize(""), [t.sotToken, t.eotToken])
     }
 
+    func testLowercasingFollowsPythonStrLower() {
+        func lower(_ s: String) -> String { String(String.UnicodeScalarView(TextCleaning.lowercase(Array(s.unicodeScalars)))) }
+        XCTAssertEqual(lower("ΟΔΟΣ ΣΑΣ Σ"), "οδος σας σ")          // Final_Sigma
+        XCTAssertEqual(lower("Σ'Σ."), "σ'ς.")
+        XCTAssertEqual(lower("İSTANBUL"), "i\u{307}stanbul")        // full mapping: two scalars
+        XCTAssertEqual(lower("ǅ ẞ ÀÉÎ ＡＢＣ"), "ǆ ß àéî ａｂｃ")
+    }
+
     func testSpecialTokensInTextMapToTheirIds() throws {
         let t = try Self.openai.get()
         XCTAssertEqual(t.encode("a <|endoftext|>"), [320, t.eotToken])

@@ -161,6 +161,21 @@ extension WorldTests {
         XCTAssertEqual(oneShot.train.count, 12)
     }
 
+    func testTaskPNGDecodesToTheModelInput() throws {
+        // The written file, decoded and preprocessed as any dataset image, gives the pixels pretraining renders.
+        var rng = SplitMix64(seed: 21)
+        let img = WorldRenderer.render(WorldScene.sample(side: 32, rng: &rng))
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("world-\(UUID().uuidString).png")
+        defer { try? FileManager.default.removeItem(at: url) }
+        try PNGEncoder.encode(width: 32, height: 32, rgb: img.pixels).write(to: url)
+        let decoded = try ImageDecoder.decode(url: url)
+        XCTAssertEqual(decoded.width, 32)
+        XCTAssertEqual(decoded.pixels, img.pixels)
+        let input = CLIPPreprocessor(size: 32)(decoded), direct = img.normalizedCHW()
+        XCTAssertEqual(input.count, direct.count)
+        XCTAssertLessThan(zip(input, direct).map { abs($0 - $1) }.max()!, 1e-5)
+    }
+
     func testPNGStoresTheRenderedPixels() throws {
         // Parse the single stored block back out of the IDAT chunk and compare with the rendered pixels.
         var rng = SplitMix64(seed: 1)

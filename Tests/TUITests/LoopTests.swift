@@ -77,3 +77,20 @@ extension LoopTests {
         XCTAssertEqual(loop.state.status, "saved bench to fake.json")
     }
 }
+
+// MARK: - Output capture
+extension LoopTests {
+    func testPrintsAndStderrGoToTheLogWhileCaptured() throws {
+        let queue = MessageQueue()
+        let capture = try XCTUnwrap(OutputCapture(queue: queue))
+        print("epoch 3: loss 1.25")
+        FileHandle.standardError.write(Data("warning: skipped a.png\n".utf8))
+        capture.stop()
+        var lines: [String] = []
+        for _ in 0..<100 where lines.count < 2 {
+            Thread.sleep(forTimeInterval: 0.005)
+            lines += queue.drain().compactMap { if case .outputLine(let l) = $0 { return l }; return nil }
+        }
+        XCTAssertEqual(lines.sorted(), ["epoch 3: loss 1.25", "warning: skipped a.png"], "stdout is buffered: order may differ")
+    }
+}

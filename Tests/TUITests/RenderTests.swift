@@ -114,6 +114,37 @@ extension RenderTests {
         }
     }
 
+    func testLabelledMethodsAreDrawnByTheirKind() {
+        var c = fixtureChoices()
+        c.methods = [Toggle("clip-ens"), Toggle("pg-0.8")]
+        c.methodKinds = ["clip-ens": "zeroshot", "pg-0.8": "prograd"]
+        XCTAssertEqual(c.estimatedSeconds, 2 * (1 + 10), accuracy: 1e-9, "a labelled zero-shot evaluates once")
+        var s = AppState(width: 120, height: 40, experiments: [c], source: "x")
+        let zs = runID("clip-ens"), pg = runID("pg-0.8")
+        send(&s, keys("s") + [.engine(.queued(zs)), .engine(.queued(pg)),
+                              .engine(.finished(zs, FinalMetrics(baseAccuracy: 0.6, newAccuracy: 0.7, seconds: 1))),
+                              .engine(.started(pg, resumedFromEpoch: 0)),
+                              .engine(.epochFinished(pg, epoch(1, base: 0.7, new: 0.6, conflict: 0.3, cosine: 0.1)))])
+        let text = rendered(s).plainText
+        XCTAssertTrue(text.contains("clip-ens"))
+        XCTAssertTrue(text.contains("conf"), "the labelled ProGrad shows its conflicts")
+        XCTAssertFalse(text.contains("waiting for epochs"), "the labelled zero-shot is a reference, not a trainee")
+    }
+
+    func testSetupCursorIsHighlightedAndAnEditedFieldShowsItsText() {
+        var s = AppState(width: 80, height: 24, experiments: [fixtureChoices()], source: "x")
+        send(&s, [.key(.down)])   // shapes
+        var b = rendered(s)
+        let row = (0..<b.height).first { b.line($0).contains("shapes") }!
+        let col = b.line(row).distance(from: b.line(row).startIndex, to: b.line(row).range(of: "shapes")!.lowerBound)
+        XCTAssertEqual(b[col, row].role, .selected)
+        let nCtx = s.setup.rows.firstIndex(of: .setting(.nCtx))!
+        send(&s, Array(repeating: .key(.down), count: nCtx - 1) + [.key(.enter)] + keys("2"))
+        b = rendered(s)
+        XCTAssertTrue(b.plainText.contains("n_ctx      42_"))
+        XCTAssertTrue(b.line(23).hasPrefix("Enter apply  Esc cancel"))
+    }
+
     func testChartPlotsARisingLineLowLeftHighRight() {
         var b = ScreenBuffer(width: 20, height: 6)
         drawAccuracyChart(&b, b.bounds, series: [ChartSeries(values: [0.2, 0.4, 0.6, 0.8], role: .base, mark: "*")],

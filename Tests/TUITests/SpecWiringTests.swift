@@ -96,6 +96,7 @@ extension SpecWiringTests {
         XCTAssertTrue(c.estimateIsGuess)
         XCTAssertEqual(all[1].methods.map(\.value), ["coop-random", "zeroshot", "coop", "prograd"])
         XCTAssertEqual(all[1].settings.ctxInit, "random")
+        XCTAssertEqual(all[1].kind(of: "coop-random"), "coop")
     }
 
     func testOnlyChangedSettingsOverrideTheMethods() throws {

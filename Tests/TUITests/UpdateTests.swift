@@ -60,6 +60,14 @@ extension UpdateTests {
         XCTAssertTrue(s.log.contains { $0.level == .error && $0.text.contains("no images") })
     }
 
+    func testRunsLeftQueuedByAStoppedGridAreNotActiveAfterwards() {
+        var s = liveState(width: 80, height: 24)
+        send(&s, [.engine(.cancelled(runID("coop"))), .engine(.gridFinished(failed: 0))])
+        XCTAssertEqual(s.runs[runID("prograd", seed: 2)]!.status, .cancelled)
+        XCTAssertFalse(s.hasActiveRuns)
+        XCTAssertEqual(send(&s, keys("q")), [.quit], "nothing runs: q quits without asking")
+    }
+
     func testStartFailureIsShownAndTheGridIsNotActive() {
         var s = AppState(width: 80, height: 24, experiments: [fixtureChoices()], source: "x")
         send(&s, keys("s") + [.startFailed("experiments.json: datasets[0]: folder missing")])
@@ -67,9 +75,9 @@ extension UpdateTests {
         XCTAssertEqual(s.status, "could not start: experiments.json: datasets[0]: folder missing")
     }
 
-    func testStderrLinesGoToTheLog() {
+    func testOutputLinesGoToTheLog() {
         var s = AppState(width: 80, height: 24, experiments: [fixtureChoices()], source: "x")
-        send(&s, [.stderrLine("openblas: warning")])
+        send(&s, [.outputLine("openblas: warning")])
         XCTAssertEqual(s.log, [LogLine(.warning, "openblas: warning")])
     }
 }

@@ -10,6 +10,10 @@ public enum Checkpoint {
         guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) else {
             throw EngineError.io(file: url.path, message: "not found; give a CLIP model folder (config.json + model.safetensors) or a .safetensors file")
         }
+        if !isDirectory.boolValue, ["pt", "pth", "bin"].contains(url.pathExtension.lowercased()) {
+            throw EngineError.badCheckpoint(file: url.path,
+                message: "is a PyTorch pickle, which is not read here; convert it with scripts/convert_openai_checkpoint.py (OpenAI/open_clip) or save the Hugging Face model with safetensors")
+        }
         let weightsURL = isDirectory.boolValue ? url.appendingPathComponent("model.safetensors") : url
         guard FileManager.default.fileExists(atPath: weightsURL.path) else {
             throw EngineError.io(file: weightsURL.path, message: "not found; a CLIP model folder holds config.json and model.safetensors")

@@ -164,10 +164,10 @@ public final class SafetensorsFile {
                 message: "tensor \(name) has dtype \(entry.dtype.rawValue), which is not converted to fp32; save it as F32, F16 or BF16")
         }
         let count = entry.shape.reduce(1, *)
-        var values = [Float](repeating: 0, count: count)
-        if count > 0 {
-            let source = UnsafeRawPointer(mapping + dataStart + entry.range.lowerBound)
-            values.withUnsafeMutableBufferPointer { entry.dtype.convert(source, count: count, into: $0.baseAddress!) }
+        let source = UnsafeRawPointer(mapping + dataStart + entry.range.lowerBound)
+        let values = [Float](unsafeUninitializedCapacity: count) { buffer, initialized in
+            if count > 0 { entry.dtype.convert(source, count: count, into: buffer.baseAddress!) }
+            initialized = count
         }
         return TensorData(shape: entry.shape, values: values)
     }

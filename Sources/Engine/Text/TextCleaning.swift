@@ -65,10 +65,31 @@ public enum TextCleaning: String, Sendable, CaseIterable {
         return out
     }
 
-    /// Full Unicode lowercasing, as Python's str.lower().
+    /// Full Unicode lowercasing, as Python's str.lower(), including its Final_Sigma rule: Σ becomes ς after a cased
+    /// letter (case-ignorable characters skipped) when no cased letter follows, else σ.
     static func lowercase(_ s: [Unicode.Scalar]) -> [Unicode.Scalar] {
         if s.allSatisfy({ $0.isASCII && !($0.value >= 0x41 && $0.value <= 0x5A) }) { return s }
-        return Array(String(String.UnicodeScalarView(s)).lowercased().unicodeScalars)
+        var out: [Unicode.Scalar] = []
+        out.reserveCapacity(s.count)
+        for (i, c) in s.enumerated() {
+            if c.isASCII {
+                out.append((c.value >= 0x41 && c.value <= 0x5A) ? Unicode.Scalar(c.value + 32)! : c)
+            } else if c.value == 0x3A3 {
+                out.append(isFinalSigma(s, at: i) ? "\u{3C2}" : "\u{3C3}")
+            } else {
+                out += c.properties.lowercaseMapping.unicodeScalars
+            }
+        }
+        return out
+    }
+
+    private static func isFinalSigma(_ s: [Unicode.Scalar], at i: Int) -> Bool {
+        var j = i - 1
+        while j >= 0, s[j].properties.isCaseIgnorable { j -= 1 }
+        guard j >= 0, s[j].properties.isCased else { return false }
+        j = i + 1
+        while j < s.count, s[j].properties.isCaseIgnorable { j += 1 }
+        return j == s.count || !s[j].properties.isCased
     }
 
     /// Python's str.isspace() (and `\s` of its re module): bidirectional class WS, B or S, or category Zs.

@@ -112,6 +112,8 @@ public struct AppState: Equatable, Sendable {
     public var gridActive = false
     /// The experiment the grid was started from.
     public var runningExperiment: String?
+    /// Method label → kind of the running grid (see `SetupChoices.methodKinds`).
+    public var methodKinds: [String: String] = [:]
     public var progress: (done: Int, total: Int, eta: Double?) = (0, 0, nil)
 
     public var showHelp = false
@@ -130,7 +132,7 @@ public struct AppState: Equatable, Sendable {
             && a.runCursor == b.runCursor && a.filter == b.filter && a.filterEditing == b.filterEditing
             && a.shownGroup == b.shownGroup && a.followRunning == b.followRunning && a.log == b.log && a.logScroll == b.logScroll
             && a.resultsScroll == b.resultsScroll && a.gridActive == b.gridActive
-            && a.runningExperiment == b.runningExperiment && a.progress.done == b.progress.done
+            && a.runningExperiment == b.runningExperiment && a.methodKinds == b.methodKinds && a.progress.done == b.progress.done
             && a.progress.total == b.progress.total && a.progress.eta == b.progress.eta && a.showHelp == b.showHelp
             && a.dialog == b.dialog && a.status == b.status && a.shouldQuit == b.shouldQuit
     }
@@ -145,6 +147,9 @@ public struct AppState: Equatable, Sendable {
                 .lowercased().contains(f)
         }
     }
+
+    /// The kind ("zeroshot", "coop", "prograd") of a method name of the running grid.
+    public func kind(of method: String) -> String { methodKinds[method] ?? method }
 
     /// The run under the cursor in the run list.
     public var selectedRun: LiveRun? {

@@ -64,7 +64,7 @@ public enum Keymap {
         KeyBinding(keys: [.char(" ")], label: "Space", help: "toggle", action: .toggle, helpBar: [.setup]),
         KeyBinding(keys: [.char("s")], label: "s", help: "start", action: .start, helpBar: [.setup]),
         KeyBinding(keys: [.char("x")], label: "x", help: "cancel run", action: .cancelRun,
-                   helpBar: [.runs, .panels]),
+                   helpBar: [.runs]),
         KeyBinding(keys: [.char("/")], label: "/", help: "filter", action: .filter, helpBar: [.runs]),
         KeyBinding(keys: [.char("e")], label: "e", help: "export", action: .export,
                    helpBar: [.runs, .panels, .results, .log]),

@@ -7,8 +7,8 @@ public enum Msg: Sendable {
     case key(Key)
     case resize(width: Int, height: Int)
     case engine(RunEvent)
-    /// A line the process wrote to stderr while the TUI owned the terminal.
-    case stderrLine(String)
+    /// A line the process wrote to stdout or stderr while the TUI owned the terminal.
+    case outputLine(String)
     case startFailed(String)
     case exportFinished(Result<String, TUIError>)
     case saveFinished(Result<String, TUIError>)

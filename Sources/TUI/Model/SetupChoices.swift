@@ -57,6 +57,11 @@ public struct SetupChoices: Equatable, Sendable {
     /// Measured seconds for one epoch of each method (for the time estimate); missing methods use `defaultSecondsPerEpoch`.
     public var secondsPerEpoch: [String: Double]
     public var defaultSecondsPerEpoch: Double
+    /// The kind ("zeroshot", "coop", "prograd") of methods whose name is a label (e.g. "coop-random" → "coop").
+    public var methodKinds: [String: String] = [:]
+
+    /// The kind of a method name: its entry in `methodKinds`, else the name itself.
+    public func kind(of method: String) -> String { methodKinds[method] ?? method }
 
     public init(name: String, datasets: [Toggle<String>], shots: [Toggle<Int>], methods: [Toggle<String>],
                 seeds: [Toggle<Int>], settings: MethodSettings = MethodSettings(),
@@ -80,8 +85,6 @@ public struct SetupChoices: Equatable, Sendable {
         return out
     }
 
-    /// Whether a method trains (zero-shot CLIP only evaluates).
-    public static func trains(_ method: String) -> Bool { MethodNames.isZeroShot(method) == false }
 
     /// True when some planned method has no measured epoch time, so the estimate is a guess.
     public var estimateIsGuess: Bool { plannedRuns.contains { secondsPerEpoch[$0.method] == nil } }
@@ -90,7 +93,7 @@ public struct SetupChoices: Equatable, Sendable {
     public var estimatedSeconds: Double {
         plannedRuns.reduce(0) { acc, r in
             let perEpoch = secondsPerEpoch[r.method] ?? defaultSecondsPerEpoch
-            let epochs = SetupChoices.trains(r.method) ? settings.epochs(forShots: r.shots) : 1
+            let epochs = MethodNames.isZeroShot(kind(of: r.method)) ? 1 : settings.epochs(forShots: r.shots)
             return acc + perEpoch * Double(epochs)
         }
     }

@@ -12,7 +12,7 @@ public func update(_ state: inout AppState, _ msg: Msg) -> [Effect] {
     case .engine(let event):
         apply(event, to: &state)
         return []
-    case .stderrLine(let line):
+    case .outputLine(let line):
         appendLog(&state, .warning, line)
         return []
     case .startFailed(let message):
@@ -194,6 +194,7 @@ func start(_ state: inout AppState) -> [Effect] {
     state.progress = (0, planned, choices.estimatedSeconds)
     state.gridActive = true
     state.runningExperiment = choices.name
+    state.methodKinds = choices.methodKinds
     state.status = "started \(choices.name): \(planned) runs"
     appendLog(&state, .info, "started \(choices.name): \(planned) runs, estimate \(formatDuration(choices.estimatedSeconds))")
     setFocus(&state, .runs)
@@ -395,6 +396,8 @@ func apply(_ event: RunEvent, to state: inout AppState) {
         appendLog(&state, level, text)
     case .gridFinished(let failed):
         state.gridActive = false
+        // A grid stopped early leaves runs that never started: they will not run now.
+        for id in state.runOrder where state.runs[id]?.status.isActive == true { state.runs[id]!.status = .cancelled }
         let n = state.runOrder.count
         state.status = failed == 0 ? "grid finished: \(n) runs" : "grid finished: \(n) runs, \(failed) failed"
         appendLog(&state, failed == 0 ? .info : .warning, state.status!)

@@ -17,12 +17,18 @@ final class Curses {
     private var pairs: [Role: Int16] = [:]
 
     /// Enters curses mode: locale, raw keys (Ctrl-C arrives as a key), no echo, keypad, hidden cursor, colours.
-    init() {
+    /// Curses writes to its own copy of the terminal's file descriptor, so that stdout and stderr can be sent to
+    /// the log pane (see OutputCapture) without anything the process prints reaching the screen.
+    init() throws {
         setlocale(LC_ALL, "")
         utf8 = prograd_locale_is_utf8() != 0
-        prograd_install_terminal_guards()
-        initscr()
-        prograd_set_curses_active(1)
+        TerminalGuard.install()
+        let fd = dup(1)
+        guard fd >= 0, let out = fdopen(fd, "w") else { throw TUIError("cannot duplicate the terminal's output") }
+        guard newterm(nil, out, stdin) != nil else {
+            throw TUIError("cannot start curses on this terminal (TERM=\(ProcessInfo.processInfo.environment["TERM"] ?? "unset"))")
+        }
+        TerminalGuard.cursesActive = 1
         raw()
         noecho()
         nonl()
@@ -114,8 +120,8 @@ final class Curses {
     /// Forgets what is on screen so that the next present redraws everything (after a resize).
     func invalidate() { shown = nil }
 
-    /// Leaves curses mode and puts stderr back.
-    func restore() { prograd_restore_terminal() }
+    /// Leaves curses mode and puts stdout and stderr back.
+    func restore() { TerminalGuard.restore() }
 
     /// Turns SIGINT, SIGTERM and SIGHUP into a call of `handler` on a background queue (the default actions,
     /// which would leave the terminal in curses mode, are switched off). Keep the returned sources alive.
@@ -131,7 +137,4 @@ final class Curses {
 
     /// Gives SIGINT, SIGTERM and SIGHUP their default actions back.
     static func defaultTerminateSignals() { for sig in [SIGINT, SIGTERM, SIGHUP] { signal(sig, SIG_DFL) } }
-
-    /// Remembers the original stderr so the guards can put it back.
-    static func setSavedStderr(_ fd: Int32) { prograd_set_saved_stderr(fd) }
 }

@@ -46,8 +46,14 @@ final class Loop {
     func run() -> Int32 {
         let queue = self.queue
         let signals = Curses.onTerminateSignals { queue.post(.terminate) }
-        let curses = Curses()
-        let capture = StderrCapture(queue: queue)
+        let curses: Curses
+        do { curses = try Curses() } catch {
+            signals.forEach { $0.cancel() }
+            Curses.defaultTerminateSignals()
+            FileHandle.standardError.write(Data("prograd: \(error)\n".utf8))
+            return 1
+        }
+        let capture = OutputCapture(queue: queue)
         defer {
             curses.restore()
             capture?.stop()
@@ -86,8 +92,14 @@ final class Loop {
         return 0
     }
 
-    /// Applies one message and performs its effects; returns whether the state changed.
+    /// Applies one message and performs its effects; returns whether the screen must be redrawn. Engine and other
+    /// messages always redraw; a key redraws only when it changed something (comparing the whole state once per key
+    /// is cheap, once per engine event of a large grid is not).
     func handle(_ msg: Msg) -> Bool {
+        guard case .key = msg else {
+            for effect in update(&state, msg) { perform(effect) }
+            return true
+        }
         let before = state
         let effects = update(&state, msg)
         for effect in effects { perform(effect) }

@@ -15,8 +15,9 @@ public func statusGlyph(_ s: LiveStatus, _ g: Glyphs) -> Character {
     }
 }
 
-/// Short method names for lists: "ZS", "CoOp", "ProGrad" ("PG" when `narrow`).
-func shortMethod(_ m: String, narrow: Bool) -> String {
+/// Short method names for lists: "ZS", "CoOp", "ProGrad" ("PG" when `narrow`); labels stay as they are.
+func shortMethod(_ m: String, kind: String, narrow: Bool) -> String {
+    if m != kind { return m }
     if MethodNames.isZeroShot(m) { return "ZS" }
     if MethodNames.isProGrad(m) { return narrow ? "PG" : "ProGrad" }
     return MethodNames.display(m)
@@ -52,7 +53,7 @@ public func drawRunList(_ buf: inout ScreenBuffer, _ r: Rect, state: AppState, g
         if !narrow, let b = run.latestBase {
             value = String(format: "%.0f", (run.latestNew.map { harmonicMeanOf(b, $0) } ?? b) * 100)
         }
-        let name = "\(run.id.dataset) \(run.id.shots)s s\(run.id.seed) \(shortMethod(run.id.method, narrow: narrow))"
+        let name = "\(run.id.dataset) \(run.id.shots)s s\(run.id.seed) \(shortMethod(run.id.method, kind: state.kind(of: run.id.method), narrow: narrow))"
         let line = " " + fit(name, inner.width - 2 - (value.isEmpty ? 0 : value.count + 1), ellipsis: g.ellipsis)
             + (value.isEmpty ? "" : " " + value)
         buf.put(inner.x, y, statusGlyph(run.status, g), statusRole(run.status))

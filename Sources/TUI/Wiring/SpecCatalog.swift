@@ -40,8 +40,10 @@ public final class SpecCatalog: ExperimentCatalog {
         let settings = MethodSettings(nCtx: learned.nCtx ?? 16, ctxInit: learned.ctxInit ?? "a photo of a",
                                       lambda: prograd.lambda ?? 1, temperature: prograd.temperature ?? 1,
                                       epochs: spec.epochs, augmentViews: spec.augmentViews)
-        return SetupChoices(name: spec.name, datasets: spec.datasets.map { Toggle($0.name) }, shots: shots,
-                            methods: methods, seeds: seeds, settings: settings)
+        var c = SetupChoices(name: spec.name, datasets: spec.datasets.map { Toggle($0.name) }, shots: shots,
+                             methods: methods, seeds: seeds, settings: settings)
+        for m in spec.methods where m.displayName != m.method.rawValue { c.methodKinds[m.displayName] = m.method.rawValue }
+        return c
     }
 
     /// The spec the choices describe: the loaded experiment narrowed to what is switched on, with every setting the

@@ -1,0 +1,53 @@
+// Pretraining on the world: a short run lowers the contrastive loss, and a resumed run continues exactly.
+import XCTest
+import Foundation
+@testable import Engine
+@testable import Experiments
+
+final class WorldPretrainingTests: XCTestCase {}
+
+/// A tiny CLIP and tokenizer for fast runs: width 32, one layer per tower, patch 8 on 32-pixel images.
+private func tinySetup() -> (config: CLIPConfig, tokenize: (String) -> [Int]) {
+    let vocabulary = BPETrainer.train(texts: WorldPretraining.corpus(count: 1500, seed: 3), vocabularySize: 1024)
+    let config = WorldPretraining.config(vocabularySize: vocabulary.count, patch: 8, width: 32, layers: 1, heads: 2,
+                                         maxPositions: 40, projection: 32)
+    let tokenize: (String) -> [Int] = { [vocabulary.startOfTextId] + vocabulary.encode($0) + [vocabulary.endOfTextId] }
+    return (config, tokenize)
+}
+
+// MARK: - Training
+
+extension WorldPretrainingTests {
+    func testShortRunLowersContrastiveLossBelowChance() {
+        // Two world batches of 16 pairs, cycled for 30 steps: the whole pipeline (towers, loss, backward, AdamW)
+        // must fit them well below the chance loss ln 16.
+        let (config, tokenize) = tinySetup()
+        let trainer = ContrastivePretrainer(model: CLIPModel.random(config: config, seed: 1),
+                                            schedule: WarmupCosineSchedule(baseLR: 3e-3, warmupSteps: 3, totalSteps: 30))
+        let batches = (0..<2).map { WorldPretraining.batch(step: $0, size: 16, seed: 5, tokenize: tokenize).batch }
+        var losses: [Float] = []
+        for step in 0..<30 { losses.append(trainer.train(on: batches[step % 2]).loss) }
+        let first = losses.prefix(4).reduce(0, +) / 4, last = losses.suffix(4).reduce(0, +) / 4
+        XCTAssertGreaterThan(first, log(16) - 0.2, "an untrained model is no better than chance")
+        XCTAssertLessThan(last, log(16) - 0.7, "losses: \(losses)")
+        XCTAssertLessThanOrEqual(trainer.model.logitScale, ContrastivePretrainer.maxLogitScale)
+    }
+
+    func testResumedRunContinuesExactly() throws {
+        let (config, tokenize) = tinySetup()
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("pretrain-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let schedule = WarmupCosineSchedule(baseLR: 2e-3, warmupSteps: 2, totalSteps: 10)
+        func batch(_ s: Int) -> PretrainBatch { WorldPretraining.batch(step: s, size: 16, seed: 9, tokenize: tokenize).batch }
+        let a = ContrastivePretrainer(model: CLIPModel.random(config: config, seed: 4), schedule: schedule)
+        for s in 0..<2 { a.train(on: batch(s)) }
+        try a.saveCheckpoint(to: dir)
+        let expected = (2..<4).map { a.train(on: batch($0)).loss }
+
+        let b = ContrastivePretrainer(model: CLIPModel.random(config: config, seed: 99), schedule: schedule)
+        try b.restoreCheckpoint(from: dir)
+        XCTAssertEqual(b.step, 2)
+        let resumed = (2..<4).map { b.train(on: batch($0)).loss }
+        XCTAssertEqual(resumed, expected)
+    }
+}
