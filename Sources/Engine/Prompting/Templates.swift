@@ -26,6 +26,8 @@ public enum PromptTemplates {
         "ImageNetV2": "a photo of a {}.",
         "ImageNetA": "a photo of a {}.",
         "ImageNetR": "a photo of a {}.",
+        "Flowers102": "a type of flower, a photo of a {}.",     // folder-name aliases of OxfordFlowers / DTD
+        "DTD": "a texture of {}.",
     ]
 
     /// CoOp's zero-shot CLIP templates.
@@ -45,6 +47,8 @@ public enum PromptTemplates {
         "ImageNetV2": "a photo of a {}.",
         "ImageNetA": "a photo of a {}.",
         "ImageNetR": "a photo of a {}.",
+        "Flowers102": "a photo of a {}, a type of flower.",
+        "DTD": "{} texture.",
     ]
 
     /// The generic template for datasets outside the tables.
