@@ -22,7 +22,9 @@ public final class BenchmarkReport {
     public func json() -> String {
         func quote(_ s: String) -> String {
             let data = try! JSONSerialization.data(withJSONObject: [s], options: [.fragmentsAllowed])
+            // JSONSerialization escapes "/"; JSON does not require it.
             return String(decoding: data, as: UTF8.self).dropFirst().dropLast().description
+                .replacingOccurrences(of: "\\/", with: "/")
         }
         func number(_ v: Double) -> String { v.isFinite ? String(format: "%.4g", v) : "null" }
         let parts = notes.map { "  \(quote($0.key)): \(quote($0.value))" } + entries.map { "  \(quote($0.key)): \(number($0.value))" }
