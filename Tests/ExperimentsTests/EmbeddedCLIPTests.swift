@@ -39,8 +39,8 @@ extension EmbeddedCLIPTests {
         let tokenizer = try CLIPTokenizer(directory: embeddedCLIPFolder)
         let r = try WorldZeroShot.evaluate(model: model, tokenize: { try tokenizer.tokenize($0, contextLength: config.text.maxPositionEmbeddings) },
                                            tasks: [WorldTask.colorShapes], perClass: 4)[0]
-        // 4 test images per class (120): 28.3% when the model was committed; the floor allows a few flipped predictions.
-        XCTAssertGreaterThanOrEqual(r.all, 0.25, "all-class accuracy \(r.all) (chance 1/30; measured 28.3% when committed)")
+        // 4 test images per class (120): 29.2% when the model was committed; the floor allows a few flipped predictions.
+        XCTAssertGreaterThanOrEqual(r.all, 0.25, "all-class accuracy \(r.all) (chance 1/30; measured 29.2% when committed)")
         XCTAssertGreaterThanOrEqual(r.new, 3 * r.newChance, "new-class accuracy \(r.new) is below 3× chance")
     }
 }
