@@ -68,7 +68,10 @@ struct RunCommand: ParsableCommand {
             let store = try ResultsStore(folder: URL(fileURLWithPath: output))
             let group = runs.filter { $0.output == output }
             let runner = Runner(runs: group, executor: executor, store: store)
+            // Progress is posted after every epoch (for the workbench's ETA); print it only when a run completes.
+            let lastDone = LockedCounter()
             runner.addListener { event in
+                if case .progress(let done, _, _) = event, !lastDone.advance(to: done) { return }
                 if let line = HeadlessPrinter.line(for: event) {
                     print(line)
                     fflush(stdout)
@@ -94,5 +97,19 @@ struct RunCommand: ParsableCommand {
             print("results: \(store.url.path)")
         }
         return failed
+    }
+}
+
+/// The last value seen, advanced from the runner's listener thread.
+final class LockedCounter: @unchecked Sendable {
+    private var value = -1
+    private let lock = NSLock()
+
+    /// Records `v` and says whether it differs from the last value.
+    func advance(to v: Int) -> Bool {
+        lock.lock(); defer { lock.unlock() }
+        if v == value { return false }
+        value = v
+        return true
     }
 }

@@ -25,6 +25,9 @@ public enum DatasetLoader {
     /// Loads `source`, resolving a relative root against `base`.
     public static func load(_ source: DatasetSource, relativeTo base: URL? = nil) throws -> Dataset {
         let root = source.rootURL(relativeTo: base)
+        if source.layout == .world {
+            try EmbeddedWorld.ensureTasks(forTaskAt: root, named: source.name)
+        }
         guard isDirectory(root) else {
             throw DatasetError("\(root.path): dataset folder not found for \(source.name); point the dataset's root (\"root\" in experiments.json, or --dataset) "
                 + "at the folder that holds it (e.g. the one with split_zhou_\(source.name).json)")
@@ -33,7 +36,7 @@ public enum DatasetLoader {
         let dataset: Dataset
         switch layout {
         case .auto: throw DatasetError("\(root.path): cannot tell the layout of \(source.name); set \"layout\"")
-        case .splitFile: dataset = try loadSplitFile(source, root: root)
+        case .splitFile, .world: dataset = try loadSplitFile(source, root: root)
         case .fgvcAircraft: dataset = try loadAircraft(source, root: root)
         case .imagenet: dataset = try loadImageNet(source, root: root)
         case .imagenetV2: dataset = try loadImageNetV2(source, root: root)

@@ -21,6 +21,8 @@ public enum DatasetLayout: String, Codable, Sendable, CaseIterable {
     case imagenetR = "imagenet-r"
     /// Any folder of class subfolders: train/ (val/) test/ subfolders of class folders, or class folders split by seed.
     case folders
+    /// A task of the embedded procedural world (split-file layout under <world folder>/<Name>/), written on first use.
+    case world
 }
 
 /// A dataset entry: display name, folder, layout and optional overrides.
