@@ -1,4 +1,4 @@
-// libjpeg-turbo and libpng, for image decoding. Helpers that need setjmp-based error handling live in Engine's C-free wrappers.
+// libjpeg-turbo and libpng, for image decoding. The decoding itself (with the libraries' setjmp-based error handling) lives in the CImageCodec C target.
 #include <stdio.h>
 #include <stddef.h>
 #include <jpeglib.h>

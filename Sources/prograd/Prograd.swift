@@ -12,6 +12,7 @@ struct Prograd: ParsableCommand {
             SplitCommand.self,
             ExportCommand.self,
             InterpretCommand.self,
+            BenchCommand.self,
             TokenizeCommand.self,
         ]
     )

@@ -67,6 +67,22 @@ extension ImageTests {
         }
     }
 
+    func testEveryStorageModeMatchesPillow() throws {
+        // Tests/Fixtures/image-modes (scripts/fixtures/make_image_modes.py): 1/2/4-bit gray, gray+alpha 8/16-bit,
+        // palette with tRNS, interlaced RGBA, 16-bit RGBA, 16-bit gray < 256, progressive, 4:2:2 and CMYK JPEG.
+        let folder = Self.images.deletingLastPathComponent().appendingPathComponent("image-modes")
+        let files = try FileManager.default.contentsOfDirectory(atPath: folder.path)
+            .filter { $0.hasSuffix(".png") || $0.hasSuffix(".jpg") }.sorted()
+        XCTAssertEqual(files.count, 12)
+        for file in files {
+            let image = try ImageDecoder.decode(url: folder.appendingPathComponent(file))
+            XCTAssertEqual([image.width, image.height], [37, 29], file)
+            XCTAssertEqual(image.pixels, [UInt8](try Data(contentsOf: folder.appendingPathComponent(file + ".rgb"))), file)
+            XCTAssertEqual(CLIPPreprocessor(size: 16).centerCropped(image).pixels,
+                           [UInt8](try Data(contentsOf: folder.appendingPathComponent(file + ".pre16"))), "\(file) preprocessed")
+        }
+    }
+
     func testSixteenBitGrayFollowsPillowClipping() throws {
         let image = try ImageDecoder.decode(url: Self.images.appendingPathComponent("gray16_40x29.png"))
         let highByte = try expected().tensor("gray16_40x29.decoded_high_byte").values

@@ -263,6 +263,45 @@ extension LayerTests {
     func testAttentionGradientsCausal() { checkAttentionGradients(causal: true, contextLength: 0) }
     func testAttentionGradientsCausalWithSharedContext() { checkAttentionGradients(causal: true, contextLength: 2) }
 
+    func testAttentionSplitOverCoresMatchesDirectFormulaAndFiniteDifferences() {
+        // Large enough for the per-head work to be spread over threads; with a shared context, threads own heads.
+        let s = AttentionShape(sequences: 3, length: 30, width: 32, heads: 4, contextLength: 5, causal: true)
+        let W = s.width, L = s.length, P = s.contextLength, dh = s.headDim, k = 2
+        let qkv = randomFloats(s.tokens * 3 * W, seed: 24), ctx = randomFloats(P * 3 * W, seed: 25)
+        let out = attention(qkv, ctx, shape: s)
+        var worst = 0.0
+        for i in 0..<s.sequences { for h in 0..<s.heads { for r in 0..<L {
+            func row(_ base: [Float], _ t: Int, _ part: Int) -> [Double] {
+                (0..<dh).map { Double(base[t * 3 * W + part * W + h * dh + $0]) }
+            }
+            let q = row(qkv, i * L + r, 0)
+            let keys = (0..<P).map { row(ctx, $0, 1) } + (0...r).map { row(qkv, i * L + $0, 1) }
+            let values = (0..<P).map { row(ctx, $0, 2) } + (0...r).map { row(qkv, i * L + $0, 2) }
+            let scores = keys.map { zip(q, $0).reduce(0) { $0 + $1.0 * $1.1 } / Double(dh).squareRoot() }
+            let m = scores.max()!, e = scores.map { exp($0 - m) }, z = e.reduce(0, +)
+            for d in 0..<dh {
+                let expected = zip(e, values).reduce(0) { $0 + $1.0 / z * $1.1[d] }
+                worst = max(worst, abs(expected - Double(out[(i * L + r) * W + h * dh + d])))
+            }
+        } } }
+        XCTAssertLessThan(worst, 1e-5)
+        let r = randomFloats(k * s.tokens * W, seed: 26)
+        var a = [qkv, ctx, [Float](repeating: 0, count: s.tokens * W), [Float](repeating: 0, count: s.probabilityCount),
+                 r, [Float](repeating: 0, count: k * s.tokens * 3 * W), [Float](repeating: 0, count: k * P * 3 * W)]
+        withPointers(&a) { p in
+            attentionForward(out: p[2], probs: p[3], qkv: p[0], context: p[1], shape: s)
+            attentionBackward(dQKV: p[5], dContext: p[6], dOut: p[4], probs: p[3], qkv: p[0], context: p[1],
+                              shape: s, cotangents: k)
+        }
+        let rc = Array(r[s.tokens * W ..< 2 * s.tokens * W])
+        let sample = Array(stride(from: 1, to: qkv.count, by: 53))
+        XCTAssertLessThan(finiteDifferenceError(at: qkv, analytic: Array(a[5][s.tokens * 3 * W ..< 2 * s.tokens * 3 * W]),
+                                                indices: sample, eps: 1e-3) {
+            weightedSum(self.attention($0, ctx, shape: s), rc) }, gradientTolerance)
+        XCTAssertLessThan(finiteDifferenceError(at: ctx, analytic: Array(a[6][P * 3 * W ..< 2 * P * 3 * W]), eps: 1e-3) {
+            weightedSum(self.attention(qkv, $0, shape: s), rc) }, gradientTolerance)
+    }
+
     func testCausalAttentionIgnoresLaterTokens() {
         let s = AttentionShape(sequences: 1, length: 4, width: 8, heads: 2, causal: true)
         var qkv = randomFloats(s.tokens * 24, seed: 23)

@@ -1,5 +1,6 @@
 // CLIP: text tower, vision tower and logit scale over one block of parameters with Hugging Face names.
 // Port of transformers models/clip/modeling_clip.py CLIPModel semantics.
+import Foundation
 
 /// A CLIP model; logits = exp(logitScale) · cosine(image, text).
 public final class CLIPModel {
@@ -90,5 +91,30 @@ public final class CLIPModel {
     /// Every trainable parameter buffer, in a fixed order with its name (for optimizers such as AdamW in pretraining).
     public func parameters() -> [(name: String, buffer: UnsafeMutableBufferPointer<Float>)] {
         store.buffers()
+    }
+}
+
+extension CLIPModel {
+    /// exp(logitScale) · normalize(image) · normalize(text)ᵀ → [imageCount, textCount] (CLIPModel.logits_per_image).
+    public func logitsPerImage(imageFeatures: [Float], imageCount n: Int, textFeatures: [Float], textCount m: Int) -> [Float] {
+        let E = config.projectionDim
+        precondition(imageFeatures.count == n * E && textFeatures.count == m * E, "features must be [count, projectionDim]")
+        func normalized(_ f: [Float], _ rows: Int) -> [Float] {
+            var out = f
+            for r in 0..<rows {
+                var s: Float = 0
+                for j in 0..<E { s += f[r * E + j] * f[r * E + j] }
+                let inv = 1 / s.squareRoot()
+                for j in 0..<E { out[r * E + j] *= inv }
+            }
+            return out
+        }
+        let a = normalized(imageFeatures, n), b = normalized(textFeatures, m)
+        var logits = [Float](repeating: 0, count: n * m)
+        a.withUnsafeBufferPointer { pa in b.withUnsafeBufferPointer { pb in logits.withUnsafeMutableBufferPointer { pl in
+            gemm(transA: false, transB: true, m: n, n: m, k: E, alpha: exp(logitScale), a: pa.baseAddress!, lda: E,
+                 b: pb.baseAddress!, ldb: E, c: pl.baseAddress!, ldc: m)
+        } } }
+        return logits
     }
 }

@@ -33,7 +33,11 @@ typealias F8 = SIMD8<Float>
 /// on [-87, 88]; inputs below -87.3 give ≈1e-38 instead of 0.
 @inline(__always) func vectorExp(_ v: F8) -> F8 {
     let x0 = v.clamped(lowerBound: F8(repeating: -87.3), upperBound: F8(repeating: 88.37))
-    let n = (x0 * 1.442_695_04).rounded(.toNearestOrEven)
+    // Round x·log2(e) to the nearest integer by adding 1.5·2²³: the sum's low mantissa bits then hold n itself,
+    // which avoids a float → integer conversion.
+    let magic = F8(repeating: 12_582_912)
+    let shifted = x0 * 1.442_695_04 + magic
+    let n = shifted - magic
     var r = x0 - n * 0.693_359_375
     r = r + n * 2.121_944_4e-4
     var p = F8(repeating: 1.987_569_15e-4)
@@ -43,8 +47,9 @@ typealias F8 = SIMD8<Float>
     p = p * r + 1.666_666_55e-1
     p = p * r + 5.000_000_12e-1
     let y = p * (r * r) + r + 1
-    let bits = (SIMD8<Int32>(n) &+ 127) &<< 23
-    return y * unsafeBitCast(bits, to: F8.self)
+    let nBits = unsafeBitCast(shifted, to: SIMD8<Int32>.self) &- 0x4B40_0000
+    let scale = unsafeBitCast((nBits &+ 127) &<< 23, to: F8.self)   // 2ⁿ
+    return y * scale
 }
 
 /// Scalar eˣ with the same polynomial as vectorExp, so tails and bodies of a row agree.
