@@ -6,7 +6,7 @@ import Foundation
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
-        abstract: "Measure CLIP tower throughput (ViT-B/16, random weights): images/s, text forward+backward ms, GFLOP/s.")
+        abstract: "Measure CLIP tower throughput (ViT-B/16, random weights): images/s, text forward+backward ms, GFLOP/s, CoOp/ProGrad step ms.")
 
     @Flag(name: .long, help: "Print one JSON object instead of text lines.")
     var json = false
@@ -27,6 +27,11 @@ struct BenchCommand: ParsableCommand {
         }
         EngineBenchmark.run(into: report, repeats: max(0, repeats), imageBatch: max(1, batch),
                             promptCounts: prompts.map { max(1, $0) }, log: log)
+        // One CoOp / ProGrad training step on the text side (M = 16, 3-token class names, 32 image features): medians.
+        let steps = try PromptStepBenchmark.run(classCounts: prompts.map { max(1, $0) }, repeats: max(1, repeats), log: log)
+        for (key, values) in PromptStepBenchmark.jsonFigures(steps).sorted(by: { $0.key < $1.key }) {
+            report.addGroup(key, values.sorted { Int($0.key)! < Int($1.key)! }.map { (key: $0.key, value: $0.value) })
+        }
         print(json ? report.json() : report.text())
     }
 }

@@ -72,3 +72,11 @@ public enum PromptStepBenchmark {
         return out
     }
 }
+
+extension PromptStepBenchmark {
+    /// The figures as `prograd bench --json` nests them: {"coop_step_ms": {"10": ms, "100": ms}, "prograd_step_ms": …,
+    /// "coop_step_cpu_ms": …, "prograd_step_cpu_ms": …}.
+    public static func jsonFigures(_ figures: [String: [Int: Double]]) -> [String: [String: Double]] {
+        figures.mapValues { Dictionary(uniqueKeysWithValues: $0.map { (String($0.key), $0.value) }) }
+    }
+}
