@@ -2,19 +2,32 @@
 # End-to-end test of the terminal workbench: runs the real binary inside tmux, starts a grid, waits for epochs in
 # the live panels, exports the table through the export dialog, quits, and checks exit code 0 and a sane terminal.
 # Usage: Tests/e2e/tui_tmux.sh [path/to/prograd]   (default .build/release/prograd; builds it when missing)
-# PROGRAD_E2E_GRID picks what the workbench opens: "demo" (default: the scripted synthetic grid of `prograd tui --demo`)
-# or the path of an experiments file whose first experiment is small (e.g. the committed experiments.json).
+# PROGRAD_E2E_GRID picks what the workbench opens: "embedded" (default: a small real grid on the embedded CLIP and one
+# world task, written to a fresh folder), "demo" (the scripted synthetic grid of `prograd tui --demo`) or the path of
+# an experiments file whose first experiment is small. The interrupt checks always use the demo grid, whose runs are
+# slow enough to still be active when the test interrupts them.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 ROOT=$PWD
 BIN=${1:-$ROOT/.build/release/prograd}
-GRID=${PROGRAD_E2E_GRID:-demo}
+case $BIN in /*) ;; *) BIN=$ROOT/$BIN ;; esac
+GRID=${PROGRAD_E2E_GRID:-embedded}
+SLOW_OPEN="tui --demo"              # slow enough that runs are still active when the test interrupts them
+WORK=$(mktemp -d)
 if [ "$GRID" = demo ]; then
   OPEN="tui --demo --demo-epoch-seconds 0.05"
-  SLOW_OPEN="tui --demo"            # slow enough that runs are still active when the test interrupts them
+elif [ "$GRID" = embedded ]; then
+  cat > "$WORK/experiments.json" <<JSON
+{"experiments": [{
+  "name": "e2e", "model": "$ROOT/Models/embedded-clip",
+  "datasets": [{"name": "WorldPolygons", "root": "$ROOT/data/world/WorldPolygons", "layout": "world"}],
+  "protocol": "base-to-new", "shots": [1, 4], "seeds": [1], "epochs": 20,
+  "methods": [{"method": "zeroshot"}, {"method": "coop", "nCtx": 16}, {"method": "prograd", "nCtx": 16}],
+  "output": "$WORK/results"}]}
+JSON
+  OPEN="tui $WORK/experiments.json"
 else
   OPEN="tui $(cd "$(dirname "$GRID")" && pwd)/$(basename "$GRID")"
-  SLOW_OPEN=$OPEN
 fi
 if [ ! -x "$BIN" ]; then
   export PATH="/opt/swift/usr/bin:$PATH"
@@ -22,7 +35,6 @@ if [ ! -x "$BIN" ]; then
 fi
 command -v tmux >/dev/null || { echo "tui_tmux: tmux is not installed (scripts/setup.sh installs it)" >&2; exit 1; }
 
-WORK=$(mktemp -d)
 SESSION="prograd-e2e-$$"
 SOCKET="$WORK/tmux.sock"
 T() { tmux -S "$SOCKET" "$@"; }
@@ -50,7 +62,7 @@ T set-option -t "$SESSION" status off >/dev/null
 T send-keys -t "$SESSION" "PS1='READY\$ '; stty -g > stty.before; clear" Enter
 wait_for '^READY\$'
 
-# A short grid (the demo's quick experiment: 1 dataset × 4 shots × 3 methods × 2 seeds, 12 epochs each).
+# A short grid: epochs must arrive in the live panels, then the table is exported.
 T send-keys -t "$SESSION" "$BIN $OPEN 2> stderr.txt; echo EXIT=\$?; stty -g > stty.after; echo DONE" Enter
 wait_for 'Setup: '
 wait_for '[0-9]+ runs \('
