@@ -8,3 +8,4 @@ swift build -c release -Xswiftc -enable-testing --build-tests
 swift test -c release -Xswiftc -enable-testing --skip-build
 # The terminal workbench end to end, in tmux, on the prograd binary the build above made.
 bash Tests/e2e/tui_tmux.sh .build/release/prograd
+bash Tests/e2e/tui_hangup.sh .build/release/prograd

@@ -12,7 +12,7 @@ public enum Msg: Sendable {
     case startFailed(String)
     case exportFinished(Result<String, TUIError>)
     case saveFinished(Result<String, TUIError>)
-    /// SIGINT or SIGTERM arrived.
+    /// SIGINT or SIGTERM arrived (the loop polls TerminalGuard.pendingSignal and applies this).
     case terminate
 }
 

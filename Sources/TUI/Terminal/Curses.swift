@@ -6,6 +6,8 @@ import CNcurses
 enum TerminalInput: Equatable {
     case key(Key)
     case resize
+    /// The terminal went away for good (hang-up, EOF, EIO/ENXIO): nothing more can be read from or drawn on it.
+    case lost
 }
 
 /// The terminal in curses mode. Create one, present buffers, read keys; `restore()` (also run by the guards) gives
@@ -15,6 +17,10 @@ final class Curses {
     let colorCapable: Bool
     private var shown: ScreenBuffer?
     private var pairs: [Role: Int16] = [:]
+    /// The descriptor curses writes to (a copy of the terminal's stdout).
+    private let outputFD: Int32
+    /// Reads in a row that failed long before their timeout (input at EOF fails at once, again and again).
+    private var quickFailures = 0
 
     /// Enters curses mode: locale, raw keys (Ctrl-C arrives as a key), no echo, keypad, hidden cursor, colours.
     /// Curses writes to its own copy of the terminal's file descriptor, so that stdout and stderr can be sent to
@@ -25,6 +31,7 @@ final class Curses {
         TerminalGuard.install()
         let fd = dup(1)
         guard fd >= 0, let out = fdopen(fd, "w") else { throw TUIError("cannot duplicate the terminal's output") }
+        outputFD = fd
         guard newterm(nil, out, stdin) != nil else {
             throw TUIError("cannot start curses on this terminal (TERM=\(ProcessInfo.processInfo.environment["TERM"] ?? "unset"))")
         }
@@ -58,12 +65,23 @@ final class Curses {
         shown = nil
     }
 
-    /// Waits up to `timeoutMs` for a key.
+    /// Waits up to `timeoutMs` for a key; `.lost` when the terminal is gone (then every later read would fail at once,
+    /// and a loop that only waited for keys would spin).
     func readKey(timeoutMs: Int32) -> TerminalInput? {
         prograd_timeout(timeoutMs)
         var ch: Int32 = 0
+        errno = 0
+        let started = DispatchTime.now().uptimeNanoseconds
         let r = prograd_get_wch(&ch)
-        if r == ERR { return nil }
+        if r == ERR {
+            let failure = errno
+            if [EIO, ENXIO, EBADF, ENOTTY].contains(failure) || !terminalIsAlive() { return .lost }
+            // A timeout takes timeoutMs; a read at EOF fails at once. 100 quick failures in a row: the input ended.
+            let elapsed = DispatchTime.now().uptimeNanoseconds - started
+            quickFailures = elapsed < UInt64(max(timeoutMs, 0)) * 250_000 ? quickFailures + 1 : 0
+            return quickFailures >= 100 ? .lost : nil
+        }
+        quickFailures = 0
         if r == prograd_key_code_yes() {
             if ch == prograd_key_resize() { return .resize }
             switch ch {
@@ -94,8 +112,20 @@ final class Curses {
         }
     }
 
-    /// Writes the cells that differ from what is on screen, then refreshes.
-    func present(_ buffer: ScreenBuffer, theme: Theme) {
+    /// True while both ends of the terminal answer: the tty's modes can be read and neither side is hung up.
+    func terminalIsAlive() -> Bool {
+        var modes = termios()
+        guard tcgetattr(0, &modes) == 0, tcgetattr(outputFD, &modes) == 0 else { return false }
+        let broken = Int16(POLLHUP) | Int16(POLLERR) | Int16(POLLNVAL)
+        var fds = [pollfd(fd: 0, events: Int16(POLLIN), revents: 0), pollfd(fd: outputFD, events: 0, revents: 0)]
+        guard poll(&fds, 2, 0) >= 0 else { return errno == EINTR }
+        return fds.allSatisfy { $0.revents & broken == 0 }
+    }
+
+    /// Writes the cells that differ from what is on screen, then refreshes; false when the terminal is gone (writing
+    /// failed and the terminal no longer answers).
+    @discardableResult
+    func present(_ buffer: ScreenBuffer, theme: Theme) -> Bool {
         let full = shown == nil || shown!.width != buffer.width || shown!.height != buffer.height
         if full { clear() }
         for y in 0..<buffer.height {
@@ -114,7 +144,9 @@ final class Curses {
             }
         }
         shown = buffer
-        refresh()
+        errno = 0
+        if refresh() == ERR || errno == EIO || errno == EPIPE { return terminalIsAlive() }
+        return true
     }
 
     /// Forgets what is on screen so that the next present redraws everything (after a resize).
@@ -123,18 +155,6 @@ final class Curses {
     /// Leaves curses mode and puts stdout and stderr back.
     func restore() { TerminalGuard.restore() }
 
-    /// Turns SIGINT, SIGTERM and SIGHUP into a call of `handler` on a background queue (the default actions,
-    /// which would leave the terminal in curses mode, are switched off). Keep the returned sources alive.
-    static func onTerminateSignals(_ handler: @escaping @Sendable () -> Void) -> [DispatchSourceSignal] {
-        [SIGINT, SIGTERM, SIGHUP].map { sig in
-            signal(sig, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
-            source.setEventHandler(handler: handler)
-            source.resume()
-            return source
-        }
-    }
-
     /// Gives SIGINT, SIGTERM and SIGHUP their default actions back.
-    static func defaultTerminateSignals() { for sig in [SIGINT, SIGTERM, SIGHUP] { signal(sig, SIG_DFL) } }
+    static func defaultTerminateSignals() { TerminalGuard.defaultTerminateSignals() }
 }

@@ -7,7 +7,8 @@ public enum TUIApp {
     /// True when stdin and stdout are terminals (the workbench needs both).
     public static var isInteractiveTerminal: Bool { isatty(0) == 1 && isatty(1) == 1 }
 
-    /// Runs the workbench until the user quits; returns the process exit code (0 on a normal quit or Ctrl-C).
+    /// Runs the workbench until the user quits; returns the process exit code (0 on a normal quit, Ctrl-C, SIGINT or
+    /// SIGTERM; 129 after SIGHUP and 74 when the terminal went away: runs are cancelled and nothing more is drawn).
     /// Engine output and stderr go to the log pane while the terminal is in curses mode.
     public static func run(catalog: ExperimentCatalog, runner: GridRunning, exporter: ResultsExporting,
                            environment: [String: String] = ProcessInfo.processInfo.environment) -> Int32 {
@@ -44,11 +45,9 @@ final class Loop {
     }
 
     func run() -> Int32 {
-        let queue = self.queue
-        let signals = Curses.onTerminateSignals { queue.post(.terminate) }
+        TerminalGuard.catchTerminateSignals()
         let curses: Curses
         do { curses = try Curses() } catch {
-            signals.forEach { $0.cancel() }
             Curses.defaultTerminateSignals()
             FileHandle.standardError.write(Data("prograd: \(error)\n".utf8))
             return 1
@@ -58,7 +57,6 @@ final class Loop {
             curses.restore()
             capture?.stop()
             latency?.write()
-            signals.forEach { $0.cancel() }
             Curses.defaultTerminateSignals()
         }
         let theme = Theme.forEnvironment(environment, colorCapable: curses.colorCapable, utf8: curses.utf8)
@@ -66,13 +64,16 @@ final class Loop {
         (state.width, state.height) = curses.size
         var buffer = ScreenBuffer(width: 0, height: 0)
         render(state, into: &buffer, theme: theme)
-        curses.present(buffer, theme: theme)
+        if !curses.present(buffer, theme: theme) { return terminalLost() }
         let frameMs: Int32 = 33   // ≤ 30 frames per second
         while !state.shouldQuit {
             var dirty = false
             var keyTime: UInt64?
+            if let code = signalled() { return code }
             if let input = curses.readKey(timeoutMs: frameMs) {
                 switch input {
+                case .lost:
+                    return terminalLost()
                 case .resize:
                     curses.invalidate()
                     let (w, h) = curses.size
@@ -83,13 +84,32 @@ final class Loop {
                 }
             }
             for msg in queue.drain() { dirty = handle(msg) || dirty }
+            if let code = signalled() { return code }
             if dirty && !state.shouldQuit {
                 render(state, into: &buffer, theme: theme)
-                curses.present(buffer, theme: theme)
+                if !curses.present(buffer, theme: theme) { return terminalLost() }
             }
             if let t = keyTime { latency?.record(DispatchTime.now().uptimeNanoseconds - t) }
         }
         return 0
+    }
+
+    /// After SIGINT/SIGTERM (exit 0, as a quit) or SIGHUP (exit 129, the terminal is gone): cancels the runs and
+    /// returns the exit code; nil when no signal arrived.
+    func signalled() -> Int32? {
+        let sig = TerminalGuard.pendingSignal
+        guard sig != 0 else { return nil }
+        if sig == SIGHUP { return terminalLost(code: 128 + SIGHUP) }
+        for effect in update(&state, .terminate) { perform(effect) }
+        return 0
+    }
+
+    /// The terminal went away: marks it lost (nothing more is drawn, the exit watchdog is armed), cancels the runs
+    /// (what they already stored is kept) and returns the exit code (74, EX_IOERR, unless given).
+    func terminalLost(code: Int32 = 74) -> Int32 {
+        TerminalGuard.markTerminalLost()
+        if state.hasActiveRuns { runner.cancelAll() }
+        return code
     }
 
     /// Applies one message and performs its effects; returns whether the screen must be redrawn. Engine and other
