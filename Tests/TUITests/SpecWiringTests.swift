@@ -94,6 +94,12 @@ extension SpecWiringTests {
                                                   augmentViews: 0))
         XCTAssertEqual(c.plannedRuns.count, 6)
         XCTAssertTrue(c.estimateIsGuess)
+        XCTAssertTrue(c.estimateIsUnknown)
+        XCTAssertEqual(c.estimateText, "time known after the first epochs", "no timings: no made-up number")
+        var partly = c
+        partly.secondsPerEpoch = ["coop": 2]
+        XCTAssertFalse(partly.estimateIsUnknown)
+        XCTAssertTrue(partly.estimateText.hasSuffix("(partly a guess)"), partly.estimateText)
         XCTAssertEqual(all[1].methods.map(\.value), ["coop-random", "zeroshot", "coop", "prograd"])
         XCTAssertEqual(all[1].settings.ctxInit, "random")
         XCTAssertEqual(all[1].kind(of: "coop-random"), "coop")

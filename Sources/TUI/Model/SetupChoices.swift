@@ -89,6 +89,15 @@ public struct SetupChoices: Equatable, Sendable {
     /// True when some planned method has no measured epoch time, so the estimate is a guess.
     public var estimateIsGuess: Bool { plannedRuns.contains { secondsPerEpoch[$0.method] == nil } }
 
+    /// True when no planned method has a measured epoch time: any number would be made up.
+    public var estimateIsUnknown: Bool { !plannedRuns.contains { secondsPerEpoch[$0.method] != nil } }
+
+    /// The estimate as the setup screen and the log show it: measured, partly guessed, or not known yet.
+    public var estimateText: String {
+        if estimateIsUnknown { return "time known after the first epochs" }
+        return "estimate \(formatDuration(estimatedSeconds))" + (estimateIsGuess ? " (partly a guess)" : "")
+    }
+
     /// Estimated wall time of the whole grid in seconds.
     public var estimatedSeconds: Double {
         plannedRuns.reduce(0) { acc, r in

@@ -196,7 +196,7 @@ func start(_ state: inout AppState) -> [Effect] {
     state.runningExperiment = choices.name
     state.methodKinds = choices.methodKinds
     state.status = "started \(choices.name): \(planned) runs"
-    appendLog(&state, .info, "started \(choices.name): \(planned) runs, estimate \(formatDuration(choices.estimatedSeconds))")
+    appendLog(&state, .info, "started \(choices.name): \(planned) runs, \(choices.estimateText)")
     setFocus(&state, .runs)
     return [.startGrid(choices)]
 }

@@ -64,6 +64,6 @@ public func drawSetup(_ buf: inout ScreenBuffer, _ r: Rect, state: AppState, gly
     let runs = c.plannedRuns.count
     let summary = "\(runs) runs (\(c.datasets.filter(\.on).count) datasets × \(c.shots.filter(\.on).count) shots × "
         + "\(c.methods.filter(\.on).count) methods × \(c.seeds.filter(\.on).count) seeds)"
-        + "  estimate \(formatDuration(c.estimatedSeconds))" + (c.estimateIsGuess && runs > 0 ? " (guess: no timings yet)" : "")
+        + (runs > 0 ? "  " + c.estimateText : "")
     buf.text(inner.x + 1, inner.maxY - 1, fit(summary, inner.width - 2, ellipsis: g.ellipsis), runs > 0 ? .status : .warning)
 }
