@@ -20,7 +20,7 @@ public final class ImagePass {
         let preMean, preRstd: UnsafeMutablePointer<Float>
         let input: UnsafeMutablePointer<Float>        // [n·Lv, W] after pre_layrnorm
         let stream: StreamBuffers
-        let attention: AttentionShape
+        let layout: StreamLayout
         let pooled, pooledNorm, mean, rstd: UnsafeMutablePointer<Float>
     }
 
@@ -101,11 +101,12 @@ public final class ImageEncoder {
         let W = width, Lv = tokensPerImage, Np = config.numPatches, p = config.patchSize
         let C = config.numChannels, S = config.imageSize, G = config.patchesPerSide, CPP = C * p * p
         let shape = blockShape, layers = config.numHiddenLayers
-        let att = AttentionShape(sequences: n, length: Lv, width: W, heads: config.numAttentionHeads, causal: false)
+        let layout = StreamLayout(AttentionShape(sequences: n, length: Lv, width: W, heads: config.numAttentionHeads,
+                                                 causal: false))
         func carve(_ take: (Int) -> UnsafeMutablePointer<Float>) -> ([UnsafeMutablePointer<Float>], StreamBuffers,
                                                                      [UnsafeMutablePointer<Float>]) {
             let a = [take(n * Np * CPP), take(n * Np * W), take(n * Lv * W), take(n * Lv), take(n * Lv), take(n * Lv * W)]
-            let b = StreamBuffers(input: a[5], layers: layers, shape: shape, attention: att, save: save, take: take)
+            let b = StreamBuffers(input: a[5], layers: layers, shape: shape, layout: layout, save: save, take: take)
             return (a, b, [take(n * W), take(n * W), take(n), take(n)])
         }
         let arena = pool.arena(capacity: plannedFloats { _ = carve($0) })
@@ -138,8 +139,7 @@ public final class ImageEncoder {
                          weight: store.pointer(offsets.preLNWeight), bias: store.pointer(offsets.preLNBias),
                          rows: n * Lv, cols: W, eps: shape.eps)
         for l in 0..<layers {
-            streamLayerForward(l, buffers: stream, input: x0, weights: weights(l), shape: shape, attention: att,
-                               context: nil)
+            streamLayerForward(l, buffers: stream, input: x0, weights: weights(l), shape: shape, layout: layout)
         }
         let final = layers == 0 ? x0 : stream.outputs[layers - 1]
         let pooled = head[0], pooledNorm = head[1]
@@ -150,7 +150,7 @@ public final class ImageEncoder {
         linearForward(out: features, input: pooledNorm, weight: store.pointer(offsets.projection), bias: nil,
                       rows: n, inFeatures: W, outFeatures: projectionDim)
         let saved = save ? ImagePass.Saved(patches: patches, embeddings: emb, preMean: preMean, preRstd: preRstd,
-                                           input: x0, stream: stream, attention: att, pooled: pooled,
+                                           input: x0, stream: stream, layout: layout, pooled: pooled,
                                            pooledNorm: pooledNorm, mean: head[2], rstd: head[3]) : nil
         return (arena, saved)
     }
@@ -186,8 +186,8 @@ public final class ImageEncoder {
         for i in 0..<n { (dX + i * Lv * W).update(from: dPooled + i * W, count: W) }
         for l in stride(from: layers - 1, through: 0, by: -1) {
             blockBackward(dX: dX, acts: s.stream.activations(l, input: s.input), weights: weights(l),
-                          grads: offsets.layers[l].pointers(g), shape: shape, attention: s.attention,
-                          context: nil, dContext: nil, extraDQKV: nil, cotangents: 1, scratch: scratch)
+                          grads: offsets.layers[l].pointers(g), shape: shape, layout: s.layout,
+                          cotangents: 1, scratch: scratch)
         }
         dEmb.update(repeating: 0, count: T * W)
         layerNormBackward(dInput: dEmb, dWeight: g + offsets.preLNWeight, dBias: g + offsets.preLNBias, dOut: dX,

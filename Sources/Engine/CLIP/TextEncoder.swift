@@ -13,24 +13,23 @@ public final class TextPass {
     let pool: ArenaPool?
     let eot: [Int]
     let tokenIds: [[Int]]?
-    /// The plain stream, or the suffix stream of a shared-prefix pass.
+    /// The stream (a shared-prefix pass holds the prefix rows first, then every sequence's suffix rows).
     let stream: StreamBuffers?
     let streamInput: UnsafeMutablePointer<Float>?
-    let attention: AttentionShape
+    let layout: StreamLayout
     /// Full per-sequence length the caller passed (L, or the suffix length S of a shared-prefix pass).
     let inputLength: Int
-    /// The shared prefix's stream, its input and shape (shared-prefix passes only).
-    let prefix: (buffers: StreamBuffers, input: UnsafeMutablePointer<Float>, attention: AttentionShape)?
+    /// Whether the pass came from forwardSharedPrefix.
+    let sharedPrefix: Bool
     let pooled, pooledNorm, mean, rstd: UnsafeMutablePointer<Float>?
 
     init(features: [Float], count: Int, arena: Arena?, pool: ArenaPool?, eot: [Int], tokenIds: [[Int]]?,
-         stream: StreamBuffers?, streamInput: UnsafeMutablePointer<Float>?, attention: AttentionShape,
-         inputLength: Int, prefix: (buffers: StreamBuffers, input: UnsafeMutablePointer<Float>, attention: AttentionShape)?,
-         pooled: UnsafeMutablePointer<Float>?, pooledNorm: UnsafeMutablePointer<Float>?,
+         stream: StreamBuffers?, streamInput: UnsafeMutablePointer<Float>?, layout: StreamLayout,
+         inputLength: Int, sharedPrefix: Bool, pooled: UnsafeMutablePointer<Float>?, pooledNorm: UnsafeMutablePointer<Float>?,
          mean: UnsafeMutablePointer<Float>?, rstd: UnsafeMutablePointer<Float>?) {
         self.features = features; self.count = count; self.arena = arena; self.pool = pool; self.eot = eot
-        self.tokenIds = tokenIds; self.stream = stream; self.streamInput = streamInput; self.attention = attention
-        self.inputLength = inputLength; self.prefix = prefix
+        self.tokenIds = tokenIds; self.stream = stream; self.streamInput = streamInput; self.layout = layout
+        self.inputLength = inputLength; self.sharedPrefix = sharedPrefix
         self.pooled = pooled; self.pooledNorm = pooledNorm; self.mean = mean; self.rstd = rstd
     }
 
@@ -114,11 +113,12 @@ public final class TextEncoder {
         let Lc = (eot.max() ?? 0) + 1   // positions after the last EOT cannot reach any pooled state
         precondition(Lc <= config.maxPositionEmbeddings,
                      "EOT at \(Lc - 1) is beyond max_position_embeddings \(config.maxPositionEmbeddings)")
-        let att = AttentionShape(sequences: n, length: Lc, width: W, heads: config.numAttentionHeads, causal: true)
+        let layout = StreamLayout(AttentionShape(sequences: n, length: Lc, width: W, heads: config.numAttentionHeads,
+                                                 causal: true))
         func carve(_ take: (Int) -> UnsafeMutablePointer<Float>)
             -> (UnsafeMutablePointer<Float>, StreamBuffers, [UnsafeMutablePointer<Float>]) {
             let x0 = take(n * Lc * W)
-            let b = StreamBuffers(input: x0, layers: layers, shape: shape, attention: att, save: save, take: take)
+            let b = StreamBuffers(input: x0, layers: layers, shape: shape, layout: layout, save: save, take: take)
             return (x0, b, [take(n * W), take(n * W), take(n), take(n)])
         }
         let arena = pool.arena(capacity: plannedFloats { _ = carve($0) })
@@ -133,15 +133,14 @@ public final class TextEncoder {
             }
         }
         for l in 0..<layers {
-            streamLayerForward(l, buffers: buffers, input: x0, weights: weights(l), shape: shape, attention: att,
-                               context: nil)
+            streamLayerForward(l, buffers: buffers, input: x0, weights: weights(l), shape: shape, layout: layout)
         }
         let final = layers == 0 ? x0 : buffers.outputs[layers - 1]
         let features = poolFeatures(final: final, rowOf: { i in i * Lc + eot[i] }, count: n, head: head)
         if !save { pool.recycle(arena) }
         return TextPass(features: features, count: n, arena: save ? arena : nil, pool: save ? pool : nil,
                         eot: eot, tokenIds: tokenIds, stream: save ? buffers : nil, streamInput: save ? x0 : nil,
-                        attention: att, inputLength: L, prefix: nil, pooled: save ? head[0] : nil,
+                        layout: layout, inputLength: L, sharedPrefix: false, pooled: save ? head[0] : nil,
                         pooledNorm: save ? head[1] : nil, mean: save ? head[2] : nil, rstd: save ? head[3] : nil)
     }
 
@@ -185,9 +184,9 @@ public final class TextEncoder {
     /// (summed over the k cotangents).
     public func backward(_ pass: TextPass, dFeatures: [Float], cotangents k: Int,
                          weightGrads: CLIPGradients? = nil) -> [Float] {
-        precondition(pass.saved && pass.prefix == nil, "backward needs a pass from forward(saveForBackward: true)")
-        let n = pass.count, W = width, E = projectionDim, L = pass.inputLength, att = pass.attention
-        let Lc = att.length, T = att.tokens, layers = config.numHiddenLayers, shape = blockShape
+        precondition(pass.saved && !pass.sharedPrefix, "backward needs a pass from forward(saveForBackward: true)")
+        let n = pass.count, W = width, E = projectionDim, L = pass.inputLength, layout = pass.layout
+        let Lc = layout.main.length, T = layout.tokens, layers = config.numHiddenLayers, shape = blockShape
         precondition(dFeatures.count == k * n * E, "dFeatures holds \(dFeatures.count) floats, expected k·n·proj = \(k * n * E)")
         let g = weightGrads?.store.base
         func carve(_ take: (Int) -> UnsafeMutablePointer<Float>)
@@ -212,8 +211,8 @@ public final class TextEncoder {
         let stream = pass.stream!, x0 = pass.streamInput!
         for l in stride(from: layers - 1, through: 0, by: -1) {
             blockBackward(dX: dX, acts: stream.activations(l, input: x0), weights: weights(l),
-                          grads: g.map { offsets.layers[l].pointers($0) }, shape: shape, attention: att,
-                          context: nil, dContext: nil, extraDQKV: nil, cotangents: k, scratch: scratch)
+                          grads: g.map { offsets.layers[l].pointers($0) }, shape: shape, layout: layout,
+                          cotangents: k, scratch: scratch)
         }
         if let g { embeddingBackward(dX: dX, k: k, n: n, length: Lc, firstPosition: 0, tokenIds: pass.tokenIds, grads: g) }
         var dInputs = [Float](repeating: 0, count: k * n * L * W)
@@ -243,51 +242,46 @@ public final class TextEncoder {
 
     /// Shared-prefix forward (unified context, class token at the end): prefix [P, width] is identical for all n
     /// sequences (e.g. [SOS, ctx_1..ctx_M] embeddings), suffix [n, S, width] differs; sequence i is prefix ++ suffix_i,
-    /// eot[i] is an index into that full sequence (≥ P). The prefix's hidden states are computed once; each suffix
-    /// attends to the prefix's keys/values and, causally, to its own. Same features as forward() on the concatenation.
+    /// eot[i] is an index into that full sequence (≥ P). One stream holds the prefix rows once, then the suffix rows;
+    /// each suffix attends to the prefix's keys/values and, causally, to its own. Same features as forward() on the
+    /// concatenation.
     public func forwardSharedPrefix(prefix: [Float], prefixLength P: Int, suffix: [Float], count n: Int,
                                     suffixLength S: Int, eot: [Int], saveForBackward save: Bool) -> TextPass {
-        let W = width, layers = config.numHiddenLayers, shape = blockShape, H = config.numAttentionHeads
+        let W = width, layers = config.numHiddenLayers, shape = blockShape
         precondition(prefix.count == P * W, "prefix holds \(prefix.count) floats, expected P·width = \(P * W)")
         precondition(suffix.count == n * S * W, "suffix holds \(suffix.count) floats, expected n·S·width = \(n * S * W)")
         precondition(eot.count == n && eot.allSatisfy { $0 >= P && $0 < P + S }, "eot must hold n indices in P..<P+S")
         let Ls = (eot.max() ?? P) - P + 1
         precondition(P + Ls <= config.maxPositionEmbeddings,
                      "EOT at \(P + Ls - 1) is beyond max_position_embeddings \(config.maxPositionEmbeddings)")
-        let attP = AttentionShape(sequences: 1, length: P, width: W, heads: H, causal: true)
-        let attS = AttentionShape(sequences: n, length: Ls, width: W, heads: H, contextLength: P, causal: true)
+        let layout = StreamLayout(prefixLength: P, sequences: n, length: Ls, width: W, heads: config.numAttentionHeads)
         func carve(_ take: (Int) -> UnsafeMutablePointer<Float>)
-            -> (UnsafeMutablePointer<Float>, StreamBuffers, UnsafeMutablePointer<Float>, StreamBuffers,
-                [UnsafeMutablePointer<Float>]) {
-            let xp = take(P * W)
-            let bp = StreamBuffers(input: xp, layers: layers, shape: shape, attention: attP, save: true, take: take)
-            let xs = take(n * Ls * W)
-            let bs = StreamBuffers(input: xs, layers: layers, shape: shape, attention: attS, save: save, take: take)
-            return (xp, bp, xs, bs, [take(n * W), take(n * W), take(n), take(n)])
+            -> (UnsafeMutablePointer<Float>, StreamBuffers, [UnsafeMutablePointer<Float>]) {
+            let x0 = take(layout.tokens * W)
+            let b = StreamBuffers(input: x0, layers: layers, shape: shape, layout: layout, save: save, take: take)
+            return (x0, b, [take(n * W), take(n * W), take(n), take(n)])
         }
         let arena = pool.arena(capacity: plannedFloats { _ = carve($0) })
-        let (xp, bp, xs, bs, head) = carve { arena.take($0) }
+        let (x0, buffers, head) = carve { arena.take($0) }
         let pos = store.pointer(offsets.positionEmbedding)
         prefix.withUnsafeBufferPointer { src in
-            for j in 0..<P { for d in 0..<W { xp[j * W + d] = src[j * W + d] + pos[j * W + d] } }
+            for j in 0..<P { for d in 0..<W { x0[j * W + d] = src[j * W + d] + pos[j * W + d] } }
         }
         suffix.withUnsafeBufferPointer { src in
             for i in 0..<n { for j in 0..<Ls {
-                let s = src.baseAddress! + (i * S + j) * W, dst = xs + (i * Ls + j) * W, p = pos + (P + j) * W
+                let s = src.baseAddress! + (i * S + j) * W, dst = x0 + (P + i * Ls + j) * W, p = pos + (P + j) * W
                 for d in 0..<W { dst[d] = s[d] + p[d] }
             } }
         }
         for l in 0..<layers {
-            streamLayerForward(l, buffers: bp, input: xp, weights: weights(l), shape: shape, attention: attP, context: nil)
-            streamLayerForward(l, buffers: bs, input: xs, weights: weights(l), shape: shape, attention: attS,
-                               context: bp.acts[l].qkv)
+            streamLayerForward(l, buffers: buffers, input: x0, weights: weights(l), shape: shape, layout: layout)
         }
-        let final = layers == 0 ? xs : bs.outputs[layers - 1]
-        let features = poolFeatures(final: final, rowOf: { i in i * Ls + eot[i] - P }, count: n, head: head)
+        let final = layers == 0 ? x0 : buffers.outputs[layers - 1]
+        let features = poolFeatures(final: final, rowOf: { i in P + i * Ls + eot[i] - P }, count: n, head: head)
         if !save { pool.recycle(arena) }
         return TextPass(features: features, count: n, arena: save ? arena : nil, pool: save ? pool : nil,
-                        eot: eot, tokenIds: nil, stream: save ? bs : nil, streamInput: save ? xs : nil,
-                        attention: attS, inputLength: S, prefix: save ? (bp, xp, attP) : nil,
+                        eot: eot, tokenIds: nil, stream: save ? buffers : nil, streamInput: save ? x0 : nil,
+                        layout: layout, inputLength: S, sharedPrefix: true,
                         pooled: save ? head[0] : nil, pooledNorm: save ? head[1] : nil,
                         mean: save ? head[2] : nil, rstd: save ? head[3] : nil)
     }
@@ -296,49 +290,41 @@ public final class TextEncoder {
     /// dSuffix [k, n, S, width]. Same numbers as backward() of the plain path (prefix grads summed).
     public func backwardSharedPrefix(_ pass: TextPass, dFeatures: [Float], cotangents k: Int)
         -> (dPrefix: [Float], dSuffix: [Float]) {
-        precondition(pass.saved, "backwardSharedPrefix needs a pass from forwardSharedPrefix(saveForBackward: true)")
-        guard let (bp, xp, attP) = pass.prefix else {
-            preconditionFailure("backwardSharedPrefix needs a pass from forwardSharedPrefix")
-        }
-        let n = pass.count, W = width, E = projectionDim, S = pass.inputLength, attS = pass.attention
-        let P = attP.length, Ls = attS.length, Ts = attS.tokens, layers = config.numHiddenLayers, shape = blockShape
+        precondition(pass.saved && pass.sharedPrefix,
+                     "backwardSharedPrefix needs a pass from forwardSharedPrefix(saveForBackward: true)")
+        let n = pass.count, W = width, E = projectionDim, S = pass.inputLength, layout = pass.layout
+        let P = layout.prefixRows, Ls = layout.main.length, T = layout.tokens
+        let layers = config.numHiddenLayers, shape = blockShape
         precondition(dFeatures.count == k * n * E, "dFeatures holds \(dFeatures.count) floats, expected k·n·proj = \(k * n * E)")
-        func carve(_ take: (Int) -> UnsafeMutablePointer<Float>)
-            -> ([UnsafeMutablePointer<Float>], BlockScratch, BlockScratch) {
-            ([take(k * n * W), take(k * n * W), take(k * Ts * W), take(k * P * W), take(k * P * 3 * W)],
-             BlockScratch(tokens: Ts, shape: shape, cotangents: k, take: take),
-             BlockScratch(tokens: P, shape: shape, cotangents: k, take: take))
+        func carve(_ take: (Int) -> UnsafeMutablePointer<Float>) -> ([UnsafeMutablePointer<Float>], BlockScratch) {
+            ([take(k * n * W), take(k * n * W), take(k * T * W)],
+             BlockScratch(tokens: T, shape: shape, cotangents: k, take: take))
         }
         let arena = scratchPool.arena(capacity: plannedFloats { _ = carve($0) })
         defer { scratchPool.recycle(arena) }
-        let (bufs, scratchS, scratchP) = carve { arena.take($0) }
-        let dPooled = bufs[0], dPooledNorm = bufs[1], dXs = bufs[2], dXp = bufs[3], dCtx = bufs[4]
+        let (bufs, scratch) = carve { arena.take($0) }
+        let dPooled = bufs[0], dPooledNorm = bufs[1], dX = bufs[2]
         dFeatures.withUnsafeBufferPointer {
             poolBackward(pass, dFeatures: $0.baseAddress!, k: k, dPooled: dPooled, dPooledNorm: dPooledNorm, grads: nil)
         }
-        dXs.update(repeating: 0, count: k * Ts * W)
-        dXp.update(repeating: 0, count: k * P * W)
+        dX.update(repeating: 0, count: k * T * W)
         for c in 0..<k { for i in 0..<n {
-            let dst = dXs + (c * Ts + i * Ls + pass.eot[i] - P) * W, src = dPooled + (c * n + i) * W
+            let dst = dX + (c * T + i * Ls + pass.eot[i]) * W, src = dPooled + (c * n + i) * W
             for d in 0..<W { dst[d] += src[d] }
         } }
-        let bs = pass.stream!, xs = pass.streamInput!
+        let stream = pass.stream!, x0 = pass.streamInput!
         for l in stride(from: layers - 1, through: 0, by: -1) {
-            // The suffixes send their gradients of the prefix's keys/values at this layer into dCtx, which the
-            // prefix stream then adds to its own q|k|v gradient.
-            dCtx.update(repeating: 0, count: k * P * 3 * W)
-            blockBackward(dX: dXs, acts: bs.activations(l, input: xs), weights: weights(l), grads: nil, shape: shape,
-                          attention: attS, context: bp.acts[l].qkv, dContext: dCtx, extraDQKV: nil,
-                          cotangents: k, scratch: scratchS)
-            blockBackward(dX: dXp, acts: bp.activations(l, input: xp), weights: weights(l), grads: nil, shape: shape,
-                          attention: attP, context: nil, dContext: nil, extraDQKV: dCtx,
-                          cotangents: k, scratch: scratchP)
+            blockBackward(dX: dX, acts: stream.activations(l, input: x0), weights: weights(l), grads: nil,
+                          shape: shape, layout: layout, cotangents: k, scratch: scratch)
         }
-        let dPrefix = Array(UnsafeBufferPointer(start: dXp, count: k * P * W))
+        var dPrefix = [Float](repeating: 0, count: k * P * W)
         var dSuffix = [Float](repeating: 0, count: k * n * S * W)
+        dPrefix.withUnsafeMutableBufferPointer { o in
+            for c in 0..<k { (o.baseAddress! + c * P * W).update(from: dX + c * T * W, count: P * W) }
+        }
         dSuffix.withUnsafeMutableBufferPointer { o in
             for c in 0..<k { for i in 0..<n {
-                (o.baseAddress! + (c * n + i) * S * W).update(from: dXs + (c * Ts + i * Ls) * W, count: Ls * W)
+                (o.baseAddress! + (c * n + i) * S * W).update(from: dX + (c * T + P + i * Ls) * W, count: Ls * W)
             } }
         }
         return (dPrefix, dSuffix)

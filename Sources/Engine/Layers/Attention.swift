@@ -57,11 +57,14 @@ public func attentionForward(out: UnsafeMutablePointer<Float>, probs: UnsafeMuta
 /// Backward of attentionForward for `cotangents` stacked dOut [cotangents, tokens, width]:
 /// dQKV [cotangents, tokens, 3·width] is overwritten with the gradients of q|k|v; the context's key/value
 /// gradients are added (+=) to dContext [cotangents, contextLength, 3·width] (summed over sequences).
+/// `cotangentStride` (rows from one cotangent to the next in dQKV, dOut and dContext) defaults to tokens for dQKV and
+/// dOut and contextLength for dContext; a stream whose prefix rows are the context passes its total row count.
 public func attentionBackward(dQKV: UnsafeMutablePointer<Float>, dContext: UnsafeMutablePointer<Float>?,
                               dOut: UnsafePointer<Float>, probs: UnsafePointer<Float>, qkv: UnsafePointer<Float>,
-                              context: UnsafePointer<Float>?, shape s: AttentionShape, cotangents: Int) {
+                              context: UnsafePointer<Float>?, shape s: AttentionShape, cotangents: Int,
+                              cotangentStride: Int? = nil) {
     let W = s.width, L = s.length, P = s.contextLength, K = s.keys, dh = s.headDim, ld = 3 * W
-    let T = s.tokens
+    let T = cotangentStride ?? s.tokens, TC = cotangentStride ?? P
     // Threads own whole heads when a shared context gradient is accumulated (its columns are per head).
     forEachSequenceAndHead(s, headsExclusive: dContext != nil) { i, h, dS in
         let rows = qkv + i * L * ld
@@ -85,7 +88,7 @@ public func attentionBackward(dQKV: UnsafeMutablePointer<Float>, dContext: Unsaf
                      b: context + W + h * dh, ldb: ld, c: dq, ldc: ld)
             }
             if P > 0, let dContext {
-                let dc = dContext + c * P * ld
+                let dc = dContext + c * TC * ld
                 gemm(transA: true, transB: false, m: P, n: dh, k: L, alpha: s.scale, a: dS, lda: K,
                      b: q, ldb: ld, beta: 1, c: dc + W + h * dh, ldc: ld)
                 gemm(transA: true, transB: false, m: P, n: dh, k: L, a: p, lda: K,

@@ -24,19 +24,19 @@ struct BlockActivations {
     var input: UnsafeMutablePointer<Float>       // [T, W] residual stream entering the block
     var ln1, mean1, rstd1: UnsafeMutablePointer<Float>   // [T, W], [T], [T]
     var qkv: UnsafeMutablePointer<Float>         // [T, 3W]
-    var probs: UnsafeMutablePointer<Float>       // [seqs, H, L, keys]
+    var probs: UnsafeMutablePointer<Float>       // per segment [seqs, H, L, keys]
     var attn: UnsafeMutablePointer<Float>        // [T, W] heads concatenated, before out_proj
     var mid: UnsafeMutablePointer<Float>         // [T, W] residual after attention
     var ln2, mean2, rstd2: UnsafeMutablePointer<Float>
     var hidden, activated: UnsafeMutablePointer<Float>   // [T, I] before / after the activation
 
     /// Carves the buffers (except `input`) with `take`.
-    init(input: UnsafeMutablePointer<Float>, shape: BlockShape, attention: AttentionShape,
+    init(input: UnsafeMutablePointer<Float>, shape: BlockShape, layout: StreamLayout,
          take: (Int) -> UnsafeMutablePointer<Float>) {
-        let T = attention.tokens, W = shape.width, I = shape.intermediate
+        let T = layout.tokens, W = shape.width, I = shape.intermediate
         self.input = input
         ln1 = take(T * W); mean1 = take(T); rstd1 = take(T)
-        qkv = take(T * 3 * W); probs = take(attention.probabilityCount); attn = take(T * W)
+        qkv = take(T * 3 * W); probs = take(layout.probabilityCount); attn = take(T * W)
         mid = take(T * W); ln2 = take(T * W); mean2 = take(T); rstd2 = take(T)
         hidden = take(T * I); activated = take(T * I)
     }
@@ -54,15 +54,15 @@ struct BlockScratch {
     }
 }
 
-/// out [T, W] = block(acts.input); fills `acts`. `context` is the packed q|k|v of shared context rows at this layer.
+/// out [T, W] = block(acts.input); fills `acts`.
 func blockForward(out: UnsafeMutablePointer<Float>, acts a: BlockActivations, weights w: BlockWeights,
-                  shape s: BlockShape, attention: AttentionShape, context: UnsafePointer<Float>?) {
-    let T = attention.tokens, W = s.width
+                  shape s: BlockShape, layout: StreamLayout) {
+    let T = layout.tokens, W = s.width
     layerNormForward(out: a.ln1, mean: a.mean1, rstd: a.rstd1, input: a.input, weight: w.ln1Weight,
                      bias: w.ln1Bias, rows: T, cols: W, eps: s.eps)
     linearForward(out: a.qkv, input: a.ln1, weight: w.qkvWeight, bias: w.qkvBias,
                   rows: T, inFeatures: W, outFeatures: 3 * W)
-    attentionForward(out: a.attn, probs: a.probs, qkv: a.qkv, context: context, shape: attention)
+    streamAttentionForward(out: a.attn, probs: a.probs, qkv: a.qkv, layout: layout)
     a.mid.update(from: a.input, count: T * W)
     linearForward(out: a.mid, input: a.attn, weight: w.outWeight, bias: w.outBias,
                   rows: T, inFeatures: W, outFeatures: W, accumulate: true)
@@ -76,13 +76,11 @@ func blockForward(out: UnsafeMutablePointer<Float>, acts a: BlockActivations, we
 }
 
 /// Backward of blockForward for k stacked cotangents. On entry dX [k, T, W] holds ∂L/∂out, on return ∂L/∂input.
-/// Weight gradients are added to `grads` when given. Context key/value gradients are added to dContext;
-/// `extraDQKV` [k, T, 3W] (gradients other streams sent to this stream's q|k|v) is added before the projection.
+/// Weight gradients are added to `grads` when given.
 func blockBackward(dX: UnsafeMutablePointer<Float>, acts a: BlockActivations, weights w: BlockWeights,
-                   grads g: BlockWeights?, shape s: BlockShape, attention: AttentionShape,
-                   context: UnsafePointer<Float>?, dContext: UnsafeMutablePointer<Float>?,
-                   extraDQKV: UnsafePointer<Float>?, cotangents k: Int, scratch sc: BlockScratch) {
-    let T = attention.tokens, W = s.width
+                   grads g: BlockWeights?, shape s: BlockShape, layout: StreamLayout, cotangents k: Int,
+                   scratch sc: BlockScratch) {
+    let T = layout.tokens, W = s.width
     // MLP branch: dX (∂L/∂out) flows to ln2's output, then through ln2 into dX (now ∂L/∂mid).
     sc.dLn.update(repeating: 0, count: k * T * W)
     mlpBackward(dInput: sc.dLn,
@@ -101,11 +99,7 @@ func blockBackward(dX: UnsafeMutablePointer<Float>, acts a: BlockActivations, we
     sc.dAttn.update(repeating: 0, count: k * T * W)
     linearBackward(dInput: sc.dAttn, dWeight: g?.outWeight, dBias: g?.outBias, dOut: dX, input: a.attn,
                    weight: w.outWeight, rows: T, inFeatures: W, outFeatures: W, cotangents: k)
-    attentionBackward(dQKV: sc.dQKV, dContext: dContext, dOut: sc.dAttn, probs: a.probs, qkv: a.qkv,
-                      context: context, shape: attention, cotangents: k)
-    if let extraDQKV {
-        for i in 0..<(k * T * 3 * W) { sc.dQKV[i] += extraDQKV[i] }
-    }
+    streamAttentionBackward(dQKV: sc.dQKV, dOut: sc.dAttn, probs: a.probs, qkv: a.qkv, layout: layout, cotangents: k)
     sc.dLn.update(repeating: 0, count: k * T * W)
     linearBackward(dInput: sc.dLn, dWeight: g?.qkvWeight, dBias: g?.qkvBias, dOut: sc.dQKV, input: a.ln1,
                    weight: w.qkvWeight, rows: T, inFeatures: W, outFeatures: 3 * W, cotangents: k)

@@ -9,20 +9,20 @@ struct StreamBuffers {
     let saved: Bool
 
     /// Carves the buffers with `take`. When not saved, one activation set and two ping-pong outputs serve all layers.
-    init(input: UnsafeMutablePointer<Float>, layers: Int, shape: BlockShape, attention: AttentionShape, save: Bool,
+    init(input: UnsafeMutablePointer<Float>, layers: Int, shape: BlockShape, layout: StreamLayout, save: Bool,
          take: (Int) -> UnsafeMutablePointer<Float>) {
         saved = save
-        let TW = attention.tokens * shape.width
+        let TW = layout.tokens * shape.width
         acts = []; outputs = []
         if save {
             var x = input
             for _ in 0..<layers {
-                acts.append(BlockActivations(input: x, shape: shape, attention: attention, take: take))
+                acts.append(BlockActivations(input: x, shape: shape, layout: layout, take: take))
                 x = take(TW)
                 outputs.append(x)
             }
         } else {
-            acts.append(BlockActivations(input: input, shape: shape, attention: attention, take: take))
+            acts.append(BlockActivations(input: input, shape: shape, layout: layout, take: take))
             let a = take(TW), b = take(TW)
             for l in 0..<layers { outputs.append(l % 2 == 0 ? a : b) }
         }
@@ -47,8 +47,7 @@ func plannedFloats(_ body: ((Int) -> UnsafeMutablePointer<Float>) -> Void) -> In
 
 /// Runs layer `l` of a stream.
 func streamLayerForward(_ l: Int, buffers b: StreamBuffers, input: UnsafeMutablePointer<Float>,
-                        weights: BlockWeights, shape: BlockShape, attention: AttentionShape,
-                        context: UnsafePointer<Float>?) {
+                        weights: BlockWeights, shape: BlockShape, layout: StreamLayout) {
     blockForward(out: b.outputs[l], acts: b.activations(l, input: input), weights: weights, shape: shape,
-                 attention: attention, context: context)
+                 layout: layout)
 }
