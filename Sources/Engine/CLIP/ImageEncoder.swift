@@ -138,12 +138,18 @@ public final class ImageEncoder {
         layerNormForward(out: x0, mean: preMean, rstd: preRstd, input: emb,
                          weight: store.pointer(offsets.preLNWeight), bias: store.pointer(offsets.preLNBias),
                          rows: n * Lv, cols: W, eps: shape.eps)
+        // The last layer runs only for the class-token rows: nothing else reaches the features.
+        let clsRows = (0..<n).map { $0 * Lv }
         for l in 0..<layers {
-            streamLayerForward(l, buffers: stream, input: x0, weights: weights(l), shape: shape, layout: layout)
+            streamLayerForward(l, buffers: stream, input: x0, weights: weights(l), shape: shape, layout: layout,
+                               outputRows: l == layers - 1 ? clsRows : nil)
         }
-        let final = layers == 0 ? x0 : stream.outputs[layers - 1]
         let pooled = head[0], pooledNorm = head[1]
-        for i in 0..<n { (pooled + i * W).update(from: final + i * Lv * W, count: W) }
+        if layers == 0 {
+            for i in 0..<n { (pooled + i * W).update(from: x0 + i * Lv * W, count: W) }
+        } else {
+            pooled.update(from: stream.outputs[layers - 1], count: n * W)
+        }
         layerNormForward(out: pooledNorm, mean: head[2], rstd: head[3], input: pooled,
                          weight: store.pointer(offsets.postLNWeight), bias: store.pointer(offsets.postLNBias),
                          rows: n, cols: W, eps: shape.eps)
@@ -182,12 +188,17 @@ public final class ImageEncoder {
         layerNormBackward(dInput: dPooled, dWeight: g + offsets.postLNWeight, dBias: g + offsets.postLNBias,
                           dOut: dPooledNorm, input: s.pooled, weight: store.pointer(offsets.postLNWeight),
                           mean: s.mean, rstd: s.rstd, rows: n, cols: W)
-        dX.update(repeating: 0, count: T * W)
-        for i in 0..<n { (dX + i * Lv * W).update(from: dPooled + i * W, count: W) }
+        if layers == 0 {
+            dX.update(repeating: 0, count: T * W)
+            for i in 0..<n { (dX + i * Lv * W).update(from: dPooled + i * W, count: W) }
+        } else {
+            dX.update(from: dPooled, count: n * W)    // the last block kept only the class-token rows
+        }
+        let clsRows = (0..<n).map { $0 * Lv }
         for l in stride(from: layers - 1, through: 0, by: -1) {
             blockBackward(dX: dX, acts: s.stream.activations(l, input: s.input), weights: weights(l),
                           grads: offsets.layers[l].pointers(g), shape: shape, layout: s.layout,
-                          cotangents: 1, scratch: scratch)
+                          outputRows: l == layers - 1 ? clsRows : nil, cotangents: 1, scratch: scratch)
         }
         dEmb.update(repeating: 0, count: T * W)
         layerNormBackward(dInput: dEmb, dWeight: g + offsets.preLNWeight, dBias: g + offsets.preLNBias, dOut: dX,

@@ -12,6 +12,8 @@ public final class TextPass {
     let arena: Arena?
     let pool: ArenaPool?
     let eot: [Int]
+    /// The stream rows pooled for the features (each sequence's EOT row).
+    let pooledRows: [Int]
     let tokenIds: [[Int]]?
     /// The stream (a shared-prefix pass holds the prefix rows first, then every sequence's suffix rows).
     let stream: StreamBuffers?
@@ -23,11 +25,13 @@ public final class TextPass {
     let sharedPrefix: Bool
     let pooled, pooledNorm, mean, rstd: UnsafeMutablePointer<Float>?
 
-    init(features: [Float], count: Int, arena: Arena?, pool: ArenaPool?, eot: [Int], tokenIds: [[Int]]?,
+    init(features: [Float], count: Int, arena: Arena?, pool: ArenaPool?, eot: [Int], pooledRows: [Int],
+         tokenIds: [[Int]]?,
          stream: StreamBuffers?, streamInput: UnsafeMutablePointer<Float>?, layout: StreamLayout,
          inputLength: Int, sharedPrefix: Bool, pooled: UnsafeMutablePointer<Float>?, pooledNorm: UnsafeMutablePointer<Float>?,
          mean: UnsafeMutablePointer<Float>?, rstd: UnsafeMutablePointer<Float>?) {
         self.features = features; self.count = count; self.arena = arena; self.pool = pool; self.eot = eot
+        self.pooledRows = pooledRows
         self.tokenIds = tokenIds; self.stream = stream; self.streamInput = streamInput; self.layout = layout
         self.inputLength = inputLength; self.sharedPrefix = sharedPrefix
         self.pooled = pooled; self.pooledNorm = pooledNorm; self.mean = mean; self.rstd = rstd
@@ -132,24 +136,30 @@ public final class TextEncoder {
                 }
             }
         }
-        for l in 0..<layers {
-            streamLayerForward(l, buffers: buffers, input: x0, weights: weights(l), shape: shape, layout: layout)
-        }
-        let final = layers == 0 ? x0 : buffers.outputs[layers - 1]
-        let features = poolFeatures(final: final, rowOf: { i in i * Lc + eot[i] }, count: n, head: head)
+        let rows = (0..<n).map { i in i * Lc + eot[i] }
+        let features = runStream(buffers, input: x0, layout: layout, pooledRows: rows, head: head)
         if !save { pool.recycle(arena) }
         return TextPass(features: features, count: n, arena: save ? arena : nil, pool: save ? pool : nil,
-                        eot: eot, tokenIds: tokenIds, stream: save ? buffers : nil, streamInput: save ? x0 : nil,
+                        eot: eot, pooledRows: rows, tokenIds: tokenIds, stream: save ? buffers : nil, streamInput: save ? x0 : nil,
                         layout: layout, inputLength: L, sharedPrefix: false, pooled: save ? head[0] : nil,
                         pooledNorm: save ? head[1] : nil, mean: save ? head[2] : nil, rstd: save ? head[3] : nil)
     }
 
-    /// Gathers each sequence's EOT state, applies the final LayerNorm and the projection → features [n, proj].
-    private func poolFeatures(final: UnsafeMutablePointer<Float>, rowOf: (Int) -> Int, count n: Int,
-                      head: [UnsafeMutablePointer<Float>]) -> [Float] {
-        let W = width, E = projectionDim
+    /// Runs every layer over the stream (the last one only for the pooled rows: nothing else reaches the features),
+    /// then the final LayerNorm and the projection at those rows → features [n, proj].
+    private func runStream(_ buffers: StreamBuffers, input x0: UnsafeMutablePointer<Float>, layout: StreamLayout,
+                           pooledRows rows: [Int], head: [UnsafeMutablePointer<Float>]) -> [Float] {
+        let layers = config.numHiddenLayers, W = width, E = projectionDim, n = rows.count
+        for l in 0..<layers {
+            streamLayerForward(l, buffers: buffers, input: x0, weights: weights(l), shape: blockShape, layout: layout,
+                               outputRows: l == layers - 1 ? rows : nil)
+        }
         let pooled = head[0], pooledNorm = head[1]
-        for i in 0..<n { (pooled + i * W).update(from: final + rowOf(i) * W, count: W) }
+        if layers == 0 {
+            for i in 0..<n { (pooled + i * W).update(from: x0 + rows[i] * W, count: W) }
+        } else {
+            pooled.update(from: buffers.outputs[layers - 1], count: n * W)
+        }
         layerNormForward(out: pooledNorm, mean: head[2], rstd: head[3], input: pooled,
                          weight: store.pointer(offsets.finalLNWeight), bias: store.pointer(offsets.finalLNBias),
                          rows: n, cols: W, eps: Float(config.layerNormEps))
@@ -179,6 +189,26 @@ public final class TextEncoder {
         }
     }
 
+    /// The blocks' backward from the pooled rows' gradients dPooled [k, n, W] to dX [k, T, W] = ∂L/∂stream input.
+    private func streamBackward(_ pass: TextPass, dPooled: UnsafePointer<Float>, dX: UnsafeMutablePointer<Float>,
+                                k: Int, grads g: UnsafeMutablePointer<Float>?, scratch: BlockScratch) {
+        let layers = config.numHiddenLayers, W = width, n = pass.count, T = pass.layout.tokens
+        if layers == 0 {
+            dX.update(repeating: 0, count: k * T * W)
+            for c in 0..<k { for (i, r) in pass.pooledRows.enumerated() {
+                (dX + (c * T + r) * W).update(from: dPooled + (c * n + i) * W, count: W)
+            } }
+            return
+        }
+        dX.update(from: dPooled, count: k * n * W)    // the last block kept only the pooled rows: compact layout
+        let stream = pass.stream!, x0 = pass.streamInput!
+        for l in stride(from: layers - 1, through: 0, by: -1) {
+            blockBackward(dX: dX, acts: stream.activations(l, input: x0), weights: weights(l),
+                          grads: g.map { offsets.layers[l].pointers($0) }, shape: blockShape, layout: pass.layout,
+                          outputRows: l == layers - 1 ? pass.pooledRows : nil, cotangents: k, scratch: scratch)
+        }
+    }
+
     /// Vector–Jacobian product for k cotangents at once, dFeatures [k, n, proj] → dInputs [k, n, L, width]
     /// (zeros beyond max(eot)). If weightGrads is given, weight gradients are accumulated (+=) into it
     /// (summed over the k cotangents).
@@ -186,7 +216,7 @@ public final class TextEncoder {
                          weightGrads: CLIPGradients? = nil) -> [Float] {
         precondition(pass.saved && !pass.sharedPrefix, "backward needs a pass from forward(saveForBackward: true)")
         let n = pass.count, W = width, E = projectionDim, L = pass.inputLength, layout = pass.layout
-        let Lc = layout.main.length, T = layout.tokens, layers = config.numHiddenLayers, shape = blockShape
+        let Lc = layout.main.length, T = layout.tokens, shape = blockShape
         precondition(dFeatures.count == k * n * E, "dFeatures holds \(dFeatures.count) floats, expected k·n·proj = \(k * n * E)")
         let g = weightGrads?.store.base
         func carve(_ take: (Int) -> UnsafeMutablePointer<Float>)
@@ -201,19 +231,7 @@ public final class TextEncoder {
         dFeatures.withUnsafeBufferPointer {
             poolBackward(pass, dFeatures: $0.baseAddress!, k: k, dPooled: dPooled, dPooledNorm: dPooledNorm, grads: g)
         }
-        dX.update(repeating: 0, count: k * T * W)
-        for c in 0..<k {
-            for i in 0..<n {
-                let dst = dX + (c * T + i * Lc + pass.eot[i]) * W, src = dPooled + (c * n + i) * W
-                for d in 0..<W { dst[d] += src[d] }
-            }
-        }
-        let stream = pass.stream!, x0 = pass.streamInput!
-        for l in stride(from: layers - 1, through: 0, by: -1) {
-            blockBackward(dX: dX, acts: stream.activations(l, input: x0), weights: weights(l),
-                          grads: g.map { offsets.layers[l].pointers($0) }, shape: shape, layout: layout,
-                          cotangents: k, scratch: scratch)
-        }
+        streamBackward(pass, dPooled: dPooled, dX: dX, k: k, grads: g, scratch: scratch)
         if let g { embeddingBackward(dX: dX, k: k, n: n, length: Lc, firstPosition: 0, tokenIds: pass.tokenIds, grads: g) }
         var dInputs = [Float](repeating: 0, count: k * n * L * W)
         dInputs.withUnsafeMutableBufferPointer { o in
@@ -273,14 +291,11 @@ public final class TextEncoder {
                 for d in 0..<W { dst[d] = s[d] + p[d] }
             } }
         }
-        for l in 0..<layers {
-            streamLayerForward(l, buffers: buffers, input: x0, weights: weights(l), shape: shape, layout: layout)
-        }
-        let final = layers == 0 ? x0 : buffers.outputs[layers - 1]
-        let features = poolFeatures(final: final, rowOf: { i in P + i * Ls + eot[i] - P }, count: n, head: head)
+        let rows = (0..<n).map { i in i * Ls + eot[i] }    // = P + i·Ls + (eot[i] − P)
+        let features = runStream(buffers, input: x0, layout: layout, pooledRows: rows, head: head)
         if !save { pool.recycle(arena) }
         return TextPass(features: features, count: n, arena: save ? arena : nil, pool: save ? pool : nil,
-                        eot: eot, tokenIds: nil, stream: save ? buffers : nil, streamInput: save ? x0 : nil,
+                        eot: eot, pooledRows: rows, tokenIds: nil, stream: save ? buffers : nil, streamInput: save ? x0 : nil,
                         layout: layout, inputLength: S, sharedPrefix: true,
                         pooled: save ? head[0] : nil, pooledNorm: save ? head[1] : nil,
                         mean: save ? head[2] : nil, rstd: save ? head[3] : nil)
@@ -294,7 +309,7 @@ public final class TextEncoder {
                      "backwardSharedPrefix needs a pass from forwardSharedPrefix(saveForBackward: true)")
         let n = pass.count, W = width, E = projectionDim, S = pass.inputLength, layout = pass.layout
         let P = layout.prefixRows, Ls = layout.main.length, T = layout.tokens
-        let layers = config.numHiddenLayers, shape = blockShape
+        let shape = blockShape
         precondition(dFeatures.count == k * n * E, "dFeatures holds \(dFeatures.count) floats, expected k·n·proj = \(k * n * E)")
         func carve(_ take: (Int) -> UnsafeMutablePointer<Float>) -> ([UnsafeMutablePointer<Float>], BlockScratch) {
             ([take(k * n * W), take(k * n * W), take(k * T * W)],
@@ -307,16 +322,7 @@ public final class TextEncoder {
         dFeatures.withUnsafeBufferPointer {
             poolBackward(pass, dFeatures: $0.baseAddress!, k: k, dPooled: dPooled, dPooledNorm: dPooledNorm, grads: nil)
         }
-        dX.update(repeating: 0, count: k * T * W)
-        for c in 0..<k { for i in 0..<n {
-            let dst = dX + (c * T + i * Ls + pass.eot[i]) * W, src = dPooled + (c * n + i) * W
-            for d in 0..<W { dst[d] += src[d] }
-        } }
-        let stream = pass.stream!, x0 = pass.streamInput!
-        for l in stride(from: layers - 1, through: 0, by: -1) {
-            blockBackward(dX: dX, acts: stream.activations(l, input: x0), weights: weights(l), grads: nil,
-                          shape: shape, layout: layout, cotangents: k, scratch: scratch)
-        }
+        streamBackward(pass, dPooled: dPooled, dX: dX, k: k, grads: nil, scratch: scratch)
         var dPrefix = [Float](repeating: 0, count: k * P * W)
         var dSuffix = [Float](repeating: 0, count: k * n * S * W)
         dPrefix.withUnsafeMutableBufferPointer { o in

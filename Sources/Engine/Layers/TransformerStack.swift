@@ -45,9 +45,9 @@ func plannedFloats(_ body: ((Int) -> UnsafeMutablePointer<Float>) -> Void) -> In
     return sizer.total
 }
 
-/// Runs layer `l` of a stream.
+/// Runs layer `l` of a stream (with `outputRows`, only those rows' outputs, compactly; see blockForward).
 func streamLayerForward(_ l: Int, buffers b: StreamBuffers, input: UnsafeMutablePointer<Float>,
-                        weights: BlockWeights, shape: BlockShape, layout: StreamLayout) {
+                        weights: BlockWeights, shape: BlockShape, layout: StreamLayout, outputRows: [Int]? = nil) {
     blockForward(out: b.outputs[l], acts: b.activations(l, input: input), weights: weights, shape: shape,
-                 layout: layout)
+                 layout: layout, outputRows: outputRows)
 }
