@@ -11,7 +11,7 @@ struct BenchCommand: ParsableCommand {
     @Flag(name: .long, help: "Print one JSON object instead of text lines.")
     var json = false
 
-    @Option(name: .long, help: "Timed runs per figure after one warm-up (the best is reported).")
+    @Option(name: .long, help: "Timed runs per figure after one warm-up (medians are reported).")
     var repeats = 2
 
     @Option(name: .long, help: "Images per batch of the image-tower figure.")

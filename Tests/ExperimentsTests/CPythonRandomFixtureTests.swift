@@ -24,7 +24,8 @@ struct CPythonRandomFixture: Decodable {
     }
     struct Seed: Decodable {
         var seed: Int; var getrandbits32: [UInt32]; var random: [Double]; var randrange: [String: [Int]]
-        var getrandbits: [String: [Bits]]; var sample: [Sample]; var sequence: Sequence
+        var getrandbits: [String: [Bits]]; var sample: [Sample]; var choices: [Int]; var shuffle: [Int]
+        var sequence: Sequence
     }
     struct Item: Decodable {
         var path: String; var label: Int; var className: String
@@ -58,7 +59,7 @@ struct CPythonRandomFixture: Decodable {
 extension CPythonRandomFixtureTests {
     func testStreamsRandrangeAndGetrandbits() throws {
         let fixture = try CPythonRandomFixture.load()
-        XCTAssertEqual(fixture.seeds.count, 7)
+        XCTAssertEqual(fixture.seeds.count, 8)
         for s in fixture.seeds {
             var r = PythonRandom(seed: s.seed)
             XCTAssertEqual((0..<8).map { _ in r.nextUInt32() }, s.getrandbits32, "seed \(s.seed)")
@@ -98,6 +99,31 @@ extension CPythonRandomFixtureTests {
                 }
             }
         }
+    }
+}
+
+// MARK: - choices, shuffle, seeding
+extension CPythonRandomFixtureTests {
+    func testChoicesAndShuffleMatchCPython() throws {
+        for s in try CPythonRandomFixture.load().seeds {
+            var r = PythonRandom(seed: s.seed)
+            XCTAssertEqual(r.choices(Array(0..<7), k: 12), s.choices, "choices seed \(s.seed)")
+            var g = PythonRandom(seed: s.seed)
+            var x = Array(0..<15)
+            g.shuffle(&x)
+            XCTAssertEqual(x, s.shuffle, "shuffle seed \(s.seed)")
+        }
+    }
+
+    func testKnownFirstOutputOfSeedZero() {
+        // CPython: random.Random(0).getrandbits(32) == 3626764237
+        var r = PythonRandom(seed: 0)
+        XCTAssertEqual(r.nextUInt32(), 3_626_764_237)
+    }
+
+    func testNegativeSeedIsItsAbsoluteValue() {
+        var a = PythonRandom(seed: -42), b = PythonRandom(seed: 42)
+        XCTAssertEqual(a.nextUInt32(), b.nextUInt32())
     }
 }
 

@@ -3,21 +3,8 @@ import XCTest
 
 final class FewShotSplitTests: XCTestCase {}
 
-// MARK: - CoOp's few-shot flow
+// MARK: - CoOp's few-shot flow (against CPython: CPythonRandomFixtureTests)
 extension FewShotSplitTests {
-    func testFewShotFlowMatchesCPythonDassl() throws {
-        let fixture = try FewShotFixture.load()
-        let train = FewShotFixture.items(fixture.fewshot.train), val = FewShotFixture.items(fixture.fewshot.val)
-        let dataset = Dataset(name: "Toy", imageRoot: URL(fileURLWithPath: "/tmp"), train: train, val: val,
-                              test: FewShotFixture.items(fixture.fewshot.val).map { var i = $0; i.path = "t" + i.path; return i })
-        XCTAssertEqual(fixture.fewshot.cases.count, 15)
-        for c in fixture.fewshot.cases {
-            let split = FewShotSplit.make(dataset, shots: c.shots, seed: c.seed)
-            XCTAssertEqual(split.train.map(\.path), c.train, "train, \(c.shots) shots, seed \(c.seed)")
-            XCTAssertEqual(split.val.map(\.path), c.val, "val, \(c.shots) shots, seed \(c.seed)")
-        }
-    }
-
     func testSameSeedSameItemsDifferentSeedDifferentItems() {
         let items = (0..<60).map { DatasetItem(path: "i\($0).png", label: $0 % 3, className: "c\($0 % 3)") }
         let d = Dataset(name: "D", imageRoot: URL(fileURLWithPath: "/"), train: items, val: [], test: [])

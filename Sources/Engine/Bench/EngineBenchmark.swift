@@ -13,31 +13,36 @@ public enum EngineBenchmark {
         return CLIPConfig(text: t, vision: v, projectionDim: 512)
     }
 
-    /// Multiply-adds ×2 of one encoder layer's matrix products over `sequences` sequences of `length` tokens that
-    /// attend to `keys` keys each (q|k|v, out_proj, fc1, fc2, q·kᵀ and P·v).
-    static func layerFLOPs(width W: Int, intermediate I: Int, sequences n: Int, length L: Int, keys K: Int) -> Double {
-        let T = Double(n * L), w = Double(W)
-        let linear = 2 * T * w * (3 * w + w + 2 * Double(I))
-        let attention = 2 * 2 * Double(n * L * K) * w
-        return linear + attention
+    /// Multiply-adds ×2 of the matrix products a tower runs over `sequences` sequences of `length` tokens that attend
+    /// to `keys` keys each, as the engine runs them: every layer computes q|k|v and attention (q·kᵀ, P·v) for all
+    /// rows, out_proj and the MLP for all rows except in the last layer, which keeps one pooled row per sequence.
+    static func stackFLOPs(layers: Int, width W: Int, intermediate I: Int, sequences n: Int, length L: Int,
+                           keys K: Int) -> (linear: Double, attention: Double) {
+        let T = Double(n * L), w = Double(W), rest = w + 2 * Double(I)
+        let keptRows = Double(layers - 1) * T + (layers > 0 ? Double(n) : 0)
+        let linear = 2 * Double(layers) * T * w * 3 * w + 2 * keptRows * w * rest
+        return (linear, Double(layers) * 2 * 2 * Double(n * L * K) * w)
     }
 
     /// Forward FLOPs of the image tower for n images.
     public static func imageForwardFLOPs(_ c: CLIPVisionConfig, projectionDim: Int, images n: Int) -> Double {
         let L = c.numPatches + 1, cpp = c.numChannels * c.patchSize * c.patchSize
-        return Double(c.numHiddenLayers) * layerFLOPs(width: c.hiddenSize, intermediate: c.intermediateSize,
-                                                      sequences: n, length: L, keys: L)
+        let stack = stackFLOPs(layers: c.numHiddenLayers, width: c.hiddenSize, intermediate: c.intermediateSize,
+                               sequences: n, length: L, keys: L)
+        return stack.linear + stack.attention
             + 2 * Double(n * c.numPatches * cpp * c.hiddenSize) + 2 * Double(n * c.hiddenSize * projectionDim)
     }
 
     /// FLOPs of a text forward plus an input-gradient backward for k cotangents: the backward runs each linear layer's
     /// input-gradient product once per cotangent and four attention products (dP, dq, dk, dv) instead of two.
     public static func textForwardBackwardFLOPs(_ c: CLIPTextConfig, prompts n: Int, length L: Int, cotangents k: Int) -> Double {
-        let W = Double(c.hiddenSize), I = Double(c.intermediateSize), T = Double(n * L)
-        let linear = 2 * T * W * (4 * W + 2 * I)
-        let attention = 2 * 2 * Double(n * L * L) * W
-        return Double(c.numHiddenLayers) * (linear + attention + Double(k) * (linear + 2 * attention))
+        let stack = stackFLOPs(layers: c.numHiddenLayers, width: c.hiddenSize, intermediate: c.intermediateSize,
+                               sequences: n, length: L, keys: L)
+        return stack.linear + stack.attention + Double(k) * (stack.linear + 2 * stack.attention)
     }
+
+    /// The median of samples (the upper one of the middle two when their count is even).
+    static func median(_ samples: [Double]) -> Double { samples.sorted()[samples.count / 2] }
 
     /// Wall-clock and process CPU seconds (user + system, all threads) of body.
     static func seconds(_ body: () -> Void) -> (wall: Double, cpu: Double) {
@@ -51,7 +56,8 @@ public enum EngineBenchmark {
         return (Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9, cpuNow() - cpu0)
     }
 
-    /// Runs the engine's figures into `report`; `repeats` timed runs after one warm-up, best time kept.
+    /// Runs the engine's figures into `report`; `repeats` timed runs after one warm-up, medians kept (with repeats 0,
+    /// the single run).
     public static func run(into report: BenchmarkReport, repeats: Int = 2, imageBatch: Int = 32,
                            promptCounts: [Int] = [10, 100], promptLength: Int = 24, cotangents: Int = 2,
                            log: (String) -> Void = { _ in }) {
@@ -63,24 +69,25 @@ public enum EngineBenchmark {
 
         // Image tower, batch 32.
         let pixels = randomPixels(count: imageBatch * 3 * 224 * 224)
-        var best = Double.infinity, bestCPU = Double.infinity
+        var walls: [Double] = [], cpus: [Double] = []
         for r in 0...repeats {
             let t = seconds { _ = model.vision.encode(pixels: pixels, count: imageBatch) }
             log(String(format: "image tower, batch %d, run %d: %.2f s wall, %.2f s CPU", imageBatch, r, t.wall, t.cpu))
-            if r > 0 || repeats == 0 { best = min(best, t.wall); bestCPU = min(bestCPU, t.cpu) }
+            if r > 0 || repeats == 0 { walls.append(t.wall); cpus.append(t.cpu) }
         }
+        let wall = median(walls), cpu = median(cpus)
         let imageFLOPs = imageForwardFLOPs(config.vision, projectionDim: config.projectionDim, images: imageBatch)
-        report.add("image_tower_images_per_s", Double(imageBatch) / best)
-        report.add("image_tower_gflops", imageFLOPs / best / 1e9)
+        report.add("image_tower_images_per_s", Double(imageBatch) / wall)
+        report.add("image_tower_gflops", imageFLOPs / wall / 1e9)
         // Per CPU-second of all threads: what the cores deliver when the machine is shared.
-        report.add("image_tower_gflops_per_cpu_s", imageFLOPs / bestCPU / 1e9)
+        report.add("image_tower_gflops_per_cpu_s", imageFLOPs / cpu / 1e9)
 
         // Text forward + backward with k cotangents (input-embedding gradients only, as prompt tuning runs it).
         for n in promptCounts {
             let inputs = randomPixels(count: n * promptLength * config.text.hiddenSize, scale: 0.02)
             let eot = [Int](repeating: promptLength - 1, count: n)
             let dFeatures = randomPixels(count: cotangents * n * config.projectionDim)
-            var bestText = Double.infinity, bestTextCPU = Double.infinity
+            var walls: [Double] = [], cpus: [Double] = []
             for r in 0...repeats {
                 let t = seconds {
                     let pass = model.text.forward(inputs: inputs, count: n, length: promptLength, eot: eot,
@@ -89,12 +96,13 @@ public enum EngineBenchmark {
                 }
                 log(String(format: "text forward + backward, %d prompts × %d tokens, k=%d, run %d: %.1f ms wall, %.1f ms CPU",
                            n, promptLength, cotangents, r, t.wall * 1e3, t.cpu * 1e3))
-                if r > 0 || repeats == 0 { bestText = min(bestText, t.wall); bestTextCPU = min(bestTextCPU, t.cpu) }
+                if r > 0 || repeats == 0 { walls.append(t.wall); cpus.append(t.cpu) }
             }
+            let textWall = median(walls), textCPU = median(cpus)
             let flops = textForwardBackwardFLOPs(config.text, prompts: n, length: promptLength, cotangents: cotangents)
-            report.add("text_fwd_bwd_ms_\(n)", bestText * 1e3)
-            report.add("text_fwd_bwd_gflops_\(n)", flops / bestText / 1e9)
-            report.add("text_fwd_bwd_gflops_per_cpu_s_\(n)", flops / bestTextCPU / 1e9)
+            report.add("text_fwd_bwd_ms_\(n)", textWall * 1e3)
+            report.add("text_fwd_bwd_gflops_\(n)", flops / textWall / 1e9)
+            report.add("text_fwd_bwd_gflops_per_cpu_s_\(n)", flops / textCPU / 1e9)
         }
     }
 

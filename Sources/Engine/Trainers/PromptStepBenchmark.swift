@@ -65,8 +65,8 @@ public enum PromptStepBenchmark {
                     log(String(format: "%@ step, %d classes, run %d: %.1f ms wall, %.1f ms CPU", method.rawValue, n, r, ms, cms))
                     if r > 0 { wall.append(ms); cpu.append(cms) }      // run 0 warms up
                 }
-                out["\(method.rawValue)_step_ms", default: [:]][n] = wall.sorted()[wall.count / 2]
-                out["\(method.rawValue)_step_cpu_ms", default: [:]][n] = cpu.sorted()[cpu.count / 2]
+                out["\(method.rawValue)_step_ms", default: [:]][n] = EngineBenchmark.median(wall)
+                out["\(method.rawValue)_step_cpu_ms", default: [:]][n] = EngineBenchmark.median(cpu)
             }
         }
         return out
