@@ -51,3 +51,46 @@ extension WorldPretrainingTests {
         XCTAssertEqual(resumed, expected)
     }
 }
+
+// MARK: - Batches
+
+extension WorldPretrainingTests {
+    func testContrastGroupsVaryOneAttributeThatEveryCaptionNames() {
+        var rng = SplitMix64(seed: 9)
+        var kinds = Set<String>()
+        for _ in 0..<60 {
+            let group = WorldPretraining.contrastGroup(side: 32, members: 4, rng: &rng)
+            XCTAssertEqual(group.count, 4)
+            let scenes = group.map(\.scene)
+            XCTAssertTrue(scenes.allSatisfy { $0.count == 1 })
+            let shapes = Set(scenes.map(\.shape)), colors = Set(scenes.map(\.color)), patterns = Set(scenes.map(\.pattern))
+            let sizes = [shapes.count, colors.count, patterns.count].sorted()
+            XCTAssertEqual(sizes, [1, 1, 4], "exactly one attribute varies, with four different values")
+            for (scene, caption) in group {
+                let words = caption.lowercased()
+                if patterns.count == 4 {
+                    kinds.insert("pattern")
+                    XCTAssertTrue(words.contains(scene.pattern.rawValue), caption)
+                    XCTAssertEqual(scene.size, .large)
+                } else if shapes.count == 4 {
+                    kinds.insert("shape")
+                    XCTAssertTrue(words.contains(scene.shape.rawValue) || words.contains(scene.shape.plural), caption)
+                } else {
+                    kinds.insert("color")
+                    XCTAssertTrue(words.contains(scene.color.rawValue), caption)
+                }
+            }
+        }
+        XCTAssertEqual(kinds, ["pattern", "shape", "color"])
+    }
+
+    func testBatchIsDeterministicAndHalfContrastGroups() {
+        let tokenize: (String) -> [Int] = { $0.utf8.map(Int.init) }
+        let a = WorldPretraining.batch(step: 3, size: 16, seed: 2, tokenize: tokenize)
+        let b = WorldPretraining.batch(step: 3, size: 16, seed: 2, tokenize: tokenize)
+        XCTAssertEqual(a.captions, b.captions)
+        XCTAssertEqual(a.batch.pixels, b.batch.pixels)
+        XCTAssertEqual(a.captions.count, 16)
+        XCTAssertNotEqual(a.captions, WorldPretraining.batch(step: 4, size: 16, seed: 2, tokenize: tokenize).captions)
+    }
+}

@@ -1,13 +1,22 @@
 // Natural-language captions of a world scene that mention a random subset of its attributes, in varied phrasings.
 import Engine
 
+/// Attributes a caption must name.
+public struct WorldMention: OptionSet, Sendable {
+    public let rawValue: Int
+    public init(rawValue: Int) { self.rawValue = rawValue }
+    public static let shape = WorldMention(rawValue: 1), color = WorldMention(rawValue: 2)
+    public static let pattern = WorldMention(rawValue: 4)
+}
+
 public enum WorldCaptioner {
     /// A caption of `scene`; different draws of `rng` mention different attributes in different sentence forms.
-    /// Every caption names at least one of shape, colour and pattern; whatever it says is true of the image.
-    public static func caption(_ scene: WorldScene, rng: inout SplitMix64) -> String {
-        var sayShape = rng.chance(0.8)
-        var sayColor = rng.chance(0.7)
-        let sayPattern = rng.chance(0.5)
+    /// Every caption names at least one of shape, colour and pattern (always those in `mention`); whatever it says is
+    /// true of the image.
+    public static func caption(_ scene: WorldScene, mention: WorldMention = [], rng: inout SplitMix64) -> String {
+        var sayShape = rng.chance(0.8) || mention.contains(.shape)
+        var sayColor = rng.chance(0.7) || mention.contains(.color)
+        let sayPattern = rng.chance(0.5) || mention.contains(.pattern)
         if !sayShape && !sayColor && !sayPattern {
             if rng.chance(0.5) { sayShape = true } else { sayColor = true }
         }

@@ -45,23 +45,62 @@ public enum WorldPretraining {
         return CLIPConfig(text: text, vision: vision, projectionDim: projection)
     }
 
-    /// Batch `step` of a pretraining run: `size` fresh random scenes and one caption each, drawn from a generator
-    /// keyed by (seed, step) so a resumed run sees exactly the batches it would have seen.
+    /// Batch `step` of a pretraining run: `size` fresh scenes and one caption each, drawn from a generator keyed by
+    /// (seed, step) so a resumed run sees exactly the batches it would have seen. The first half are independent
+    /// random scenes; the second half are contrast groups (see contrastGroup), so that telling a caption's image from
+    /// the others in its batch needs every attribute, not only the colour, which alone separates most random pairs.
     public static func batch(step: Int, size: Int, seed: UInt64, side: Int = EmbeddedWorld.defaultSide,
                              tokenize: (String) throws -> [Int]) rethrows -> (batch: PretrainBatch, captions: [String]) {
         var keyRng = SplitMix64(seed: seed &* 0x2545_F491_4F6C_DD1D &+ UInt64(step))
         var rng = SplitMix64(seed: keyRng.next())
-        var pixels = [Float](repeating: 0, count: size * 3 * side * side)
-        var ids: [[Int]] = []
-        var captions: [String] = []
-        for i in 0..<size {
+        var examples: [(scene: WorldScene, caption: String)] = []
+        for _ in 0..<(size / 2) {
             let scene = WorldScene.sample(side: side, rng: &rng)
-            let caption = WorldCaptioner.caption(scene, rng: &rng)
-            WorldRenderer.render(scene).writeNormalizedCHW(into: &pixels, offset: i * 3 * side * side)
-            ids.append(try tokenize(caption))
-            captions.append(caption)
+            examples.append((scene, WorldCaptioner.caption(scene, rng: &rng)))
         }
-        return (PretrainBatch(pixels: pixels, tokenIds: ids), captions)
+        while examples.count < size {
+            examples += contrastGroup(side: side, members: min(contrastGroupSize, size - examples.count), rng: &rng)
+        }
+        var pixels = [Float](repeating: 0, count: size * 3 * side * side)
+        for (i, e) in examples.enumerated() {
+            WorldRenderer.render(e.scene).writeNormalizedCHW(into: &pixels, offset: i * 3 * side * side)
+        }
+        return (PretrainBatch(pixels: pixels, tokenIds: try examples.map { try tokenize($0.caption) }),
+                examples.map(\.caption))
+    }
+
+    /// Scenes per contrast group.
+    public static let contrastGroupSize = 4
+
+    /// `members` single-object scenes that share shape, colour and pattern except one varying attribute (pattern
+    /// half of the time, shape 35 %, colour 15 %), which takes a different value in each scene and which every
+    /// caption names. Pattern groups are drawn large so the texture is visible.
+    public static func contrastGroup(side: Int, members: Int, rng: inout SplitMix64)
+        -> [(scene: WorldScene, caption: String)] {
+        let u = rng.uniform(0.0...1.0)
+        let varying: WorldMention = u < 0.5 ? .pattern : (u < 0.85 ? .shape : .color)
+        let shape = rng.pick(WorldShape.allCases), color = rng.pick(WorldColor.allCases)
+        let pattern = rng.pick(WorldPattern.allCases)
+        func distinct<T>(_ all: [T]) -> [T] {
+            var pool = all
+            for i in stride(from: pool.count - 1, to: 0, by: -1) { pool.swapAt(i, rng.index(i + 1)) }
+            return Array(pool.prefix(members))
+        }
+        var constraints: [SceneConstraints]
+        switch varying {
+        case .pattern:
+            constraints = distinct(WorldPattern.allCases).map {
+                SceneConstraints(shape: shape, color: color, pattern: $0, size: .large, count: 1)
+            }
+        case .shape:
+            constraints = distinct(WorldShape.allCases).map { SceneConstraints(shape: $0, color: color, pattern: pattern, count: 1) }
+        default:
+            constraints = distinct(WorldColor.allCases).map { SceneConstraints(shape: shape, color: $0, pattern: pattern, count: 1) }
+        }
+        return constraints.map { c in
+            let scene = WorldScene.sample(side: side, constraints: c, rng: &rng)
+            return (scene, WorldCaptioner.caption(scene, mention: varying, rng: &rng))
+        }
     }
 }
 
