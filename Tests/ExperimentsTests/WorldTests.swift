@@ -102,6 +102,7 @@ extension WorldTests {
                 if let shape = c.shape { XCTAssertEqual(e.scene.shape, shape) }
                 if let color = c.color { XCTAssertEqual(e.scene.color, color) }
                 if let pattern = c.pattern { XCTAssertEqual(e.scene.pattern, pattern) }
+                if let size = c.size { XCTAssertEqual(e.scene.size, size) }
             }
         }
     }

@@ -10,7 +10,7 @@ public enum EmbeddedWorld {
     /// The default data folder, relative to the working directory.
     public static let defaultDirectory = URL(fileURLWithPath: "data/world")
     /// Bumped whenever the world's drawing or the task definitions change, so stale folders are rewritten.
-    public static let formatVersion = 1
+    public static let formatVersion = 2
     /// The manifest's file name inside the data folder.
     public static let manifestName = "world.json"
 

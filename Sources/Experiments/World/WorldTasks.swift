@@ -32,16 +32,17 @@ public enum WorldSplit: String, CaseIterable, Sendable {
 }
 
 extension WorldTask {
-    /// The default tasks: shapes, colour + shape compositions, patterns, and a fine-grained task of near-identical
-    /// polygons in neighbouring colours.
-    public static let defaults: [WorldTask] = [shapes, colorShapes, patterns, polygons]
+    /// The default tasks: shapes, colour + shape compositions, patterns, a fine-grained task of near-identical round
+    /// polygons, and shapes seen only as outlines. Every image shows one small object (as half of the pretraining
+    /// scenes do), which leaves the zero-shot model something to learn.
+    public static let defaults: [WorldTask] = [shapes, colorShapes, patterns, polygons, outlines]
 
-    /// 12 shapes, one object of any colour, pattern, size and placement.
+    /// 12 shapes, one small object of any colour, pattern and placement.
     public static let shapes = WorldTask(
         name: "WorldShapes", template: "a photo of a {}.",
         classes: ([.circle, .square, .triangle, .star, .hexagon, .crescent,
                    .ring, .cross, .heart, .diamond, .pentagon, .octagon] as [WorldShape]).map {
-            WorldClass(name: $0.rawValue, constraints: SceneConstraints(shape: $0, count: 1))
+            WorldClass(name: $0.rawValue, constraints: SceneConstraints(shape: $0, size: .small, count: 1))
         },
         trainPerClass: 24, valPerClass: 6, testPerClass: 25)
 
@@ -50,7 +51,7 @@ extension WorldTask {
         let colors: [WorldColor] = [.red, .orange, .green, .blue, .purple, .pink]
         let shapes: [WorldShape] = [.circle, .square, .triangle, .star, .heart]
         var classes = colors.flatMap { c in shapes.map { s in
-            WorldClass(name: "\(c.rawValue) \(s.rawValue)", constraints: SceneConstraints(shape: s, color: c, count: 1))
+            WorldClass(name: "\(c.rawValue) \(s.rawValue)", constraints: SceneConstraints(shape: s, color: c, size: .small, count: 1))
         } }
         var rng = SplitMix64(seed: 30)
         for i in stride(from: classes.count - 1, to: 0, by: -1) { classes.swapAt(i, rng.index(i + 1)) }
@@ -58,21 +59,31 @@ extension WorldTask {
                          trainPerClass: 20, valPerClass: 4, testPerClass: 15)
     }()
 
-    /// 10 patterns ("striped shape"), any shape and colour, drawn large so the texture is visible at 32 pixels.
+    /// 10 patterns ("striped shape"), any shape and colour.
     public static let patterns = WorldTask(
         name: "WorldPatterns", template: "a photo of a {}.",
         classes: ([.striped, .dotted, .solid, .checkered, .gradient,
                    .hatched, .grid, .wavy, .outlined, .speckled] as [WorldPattern]).map {
-            WorldClass(name: "\($0.rawValue) shape", constraints: SceneConstraints(pattern: $0, size: .large, count: 1))
+            WorldClass(name: "\($0.rawValue) shape", constraints: SceneConstraints(pattern: $0, size: .small, count: 1))
         },
         trainPerClass: 24, valPerClass: 6, testPerClass: 25)
 
-    /// Fine-grained: large pentagons, hexagons and octagons in red, orange, pink and brown (12 near-identical classes).
+    /// Outlines: the 12 shapes drawn only as outlines (a sketch-like look), class names as in WorldShapes.
+    public static let outlines = WorldTask(
+        name: "WorldOutlines", template: "a photo of a {}.",
+        classes: ([.circle, .square, .triangle, .star, .hexagon, .crescent,
+                   .ring, .cross, .heart, .diamond, .pentagon, .octagon] as [WorldShape]).map {
+            WorldClass(name: $0.rawValue, constraints: SceneConstraints(shape: $0, pattern: .outlined, size: .small, count: 1))
+        },
+        trainPerClass: 24, valPerClass: 6, testPerClass: 25)
+
+    /// Fine-grained: round polygons (pentagon, hexagon, octagon) and circles in red, orange and pink; at the small
+    /// size they differ by a few pixels of outline (12 near-identical classes).
     public static let polygons: WorldTask = {
-        let colors: [WorldColor] = [.red, .orange, .pink, .brown]
-        let shapes: [WorldShape] = [.pentagon, .hexagon, .octagon]
+        let colors: [WorldColor] = [.red, .orange, .pink]
+        let shapes: [WorldShape] = [.pentagon, .hexagon, .octagon, .circle]
         var classes = colors.flatMap { c in shapes.map { s in
-            WorldClass(name: "\(c.rawValue) \(s.rawValue)", constraints: SceneConstraints(shape: s, color: c, size: .large, count: 1))
+            WorldClass(name: "\(c.rawValue) \(s.rawValue)", constraints: SceneConstraints(shape: s, color: c, size: .small, count: 1))
         } }
         var rng = SplitMix64(seed: 12)
         for i in stride(from: classes.count - 1, to: 0, by: -1) { classes.swapAt(i, rng.index(i + 1)) }
