@@ -232,3 +232,38 @@ extension RunnerTests {
         XCTAssertEqual(try ResultsStore(folder: world.results, readOnly: true).records()[0].status, .cancelled)
     }
 }
+
+// MARK: - Cancelling one run
+extension RunnerTests {
+    func testCancellingOneRunStoresItAsCancelledAndTheGridGoesOn() throws {
+        let world = GridWorld(methods: #"[{"method": "coop"}, {"method": "prograd"}]"#, datasets: ["Alpha"], seeds: "[1, 2]", epochs: 4)
+        let clock = ManualClock()
+        let runs = try world.runs()
+        let coop1 = runs.first { $0.id.method == "coop" && $0.id.seed == 1 }!
+        let prograd2 = runs.first { $0.id.method == "prograd" && $0.id.seed == 2 }!
+        let executor = ScriptedExecutor(clock: clock)
+        var runnerRef: Runner?
+        executor.stopAfterEpochs = 2           // after coop seed 1's second epoch …
+        executor.onStop = { runnerRef?.cancel(run: coop1.specHash) }   // … cancel that run alone
+        let events = try world.run(executor, clock: clock) { runner in
+            runnerRef = runner
+            runner.cancel(run: prograd2.specHash)   // queued: never starts
+        }
+        XCTAssertTrue(events.contains(.cancelled(coop1.id)))
+        XCTAssertTrue(events.contains(.cancelled(prograd2.id)))
+        XCTAssertFalse(executor.calls.contains { $0.run == prograd2.id.description })
+        XCTAssertEqual(events.filter { if case .finished = $0 { return true }; return false }.count, 2)
+        XCTAssertEqual(events.last, .gridFinished(failed: 0))
+        XCTAssertEqual(events.compactMap { e -> Int? in if case .progress(let done, _, _) = e { return done }; return nil }.last, 4)
+        let records = try ResultsStore(folder: world.results, readOnly: true).records()
+        XCTAssertEqual(records.first { $0.id == coop1.id }?.status, .cancelled)
+        XCTAssertEqual(records.filter { $0.status == .finished }.count, 2)
+
+        // Run again: the cancelled run resumes from its last finished epoch, the queued one starts from scratch.
+        let again = ScriptedExecutor(clock: clock)
+        try world.run(again, clock: clock)
+        XCTAssertEqual(again.calls.first { $0.run == coop1.id.description }?.resumedFrom, 2)
+        XCTAssertEqual(again.calls.first { $0.run == prograd2.id.description }?.resumedFrom, 0)
+        XCTAssertEqual(again.calls.count, 2)
+    }
+}

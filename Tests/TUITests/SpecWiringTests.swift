@@ -162,6 +162,9 @@ extension SpecWiringTests {
         XCTAssertEqual(state.runs.values.filter { $0.status == .done }.count, 5)
         XCTAssertEqual(log.all.last, .gridFinished(failed: 0))
         XCTAssertEqual(state.status, "grid finished: 6 runs")
+        let output = try catalog.spec(for: choices).expand(relativeTo: catalog.baseFolder)[0].output
+        let stored = try ResultsStore(folder: URL(fileURLWithPath: output), readOnly: true).records()
+        XCTAssertEqual(stored.first { $0.id == coop1.id }?.status, .cancelled, "stored as cancelled, not failed")
         let out = world.folder.appendingPathComponent("table.md").path
         let message = try StoreExporter(catalog: catalog).export(ExportRequest(format: .md, path: out, experiment: "grid"),
                                                                   table: state.results)

@@ -3,7 +3,7 @@
 // RunEvents to its listeners.
 import Foundation
 
-/// A grid runner. Create it, add listeners, `start()`, then `wait()` (or `cancel()`).
+/// A grid runner. Create it, add listeners, `start()`, then `wait()` (or `cancel()` the grid, `cancel(run:)` one run).
 public final class Runner: @unchecked Sendable {
     public let runs: [ResolvedRun]
     public let store: ResultsStore
@@ -13,6 +13,7 @@ public final class Runner: @unchecked Sendable {
     private let lock = NSLock()
     private var listeners: [@Sendable (RunEvent) -> Void] = []
     private var cancelled = false
+    private var cancelledRuns = Set<String>()
     private var thread: Thread?
     private let done = DispatchSemaphore(value: 0)
     private var failedCount = 0
@@ -36,6 +37,16 @@ public final class Runner: @unchecked Sendable {
     public func cancel() { lock.lock(); cancelled = true; lock.unlock() }
 
     public var isCancelled: Bool { lock.lock(); defer { lock.unlock() }; return cancelled }
+
+    /// Asks one run (by spec hash) to stop after its current step, or not to start if it is still queued; the rest
+    /// of the grid goes on. The run is stored as cancelled and resumes from its last finished epoch when the grid
+    /// runs again.
+    public func cancel(run specHash: String) { lock.lock(); cancelledRuns.insert(specHash); lock.unlock() }
+
+    private func isCancelled(run specHash: String) -> Bool {
+        lock.lock(); defer { lock.unlock() }
+        return cancelled || cancelledRuns.contains(specHash)
+    }
 
     /// Starts the grid on a background thread.
     public func start() {
@@ -105,6 +116,13 @@ public final class Runner: @unchecked Sendable {
             if isCancelled { break }
             let id = run.id
             var unitsOfRun = 0
+            if isCancelled(run: run.specHash) {      // cancelled while queued: never starts
+                post(.cancelled(id))
+                doneRuns += 1
+                totalUnits -= Self.units(run)
+                post(.progress(done: doneRuns, total: runs.count, etaSeconds: eta()))
+                continue
+            }
             do {
                 let encoder: ImageFeatureEncoder
                 if let hit = encoders[run.identity.model] { encoder = hit } else {
@@ -134,7 +152,7 @@ public final class Runner: @unchecked Sendable {
                     unitsOfRun += 1
                     self.post(.epochFinished(id, metrics))
                     self.post(.progress(done: doneRuns, total: self.runs.count, etaSeconds: eta()))
-                }, isCancelled: { self.isCancelled })
+                }, isCancelled: { self.isCancelled(run: run.specHash) })
                 if run.identity.training.epochs == 0 { doneUnits += 1 }
                 final.skippedImages = prepared.skippedImages
                 if final.seconds == 0 { final.seconds = clock.now() - runStart }
@@ -144,7 +162,9 @@ public final class Runner: @unchecked Sendable {
             } catch is RunCancelled {
                 try? store.markRun(run.specHash, .cancelled)
                 post(.cancelled(id))
-                break
+                if isCancelled { break }                // the whole grid
+                doneRuns += 1
+                totalUnits -= max(0, Self.units(run) - unitsOfRun)
             } catch {
                 failed += 1
                 let message = String(describing: error)
