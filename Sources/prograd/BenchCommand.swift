@@ -12,7 +12,7 @@ struct BenchCommand: ParsableCommand {
     var json = false
 
     @Option(name: .long, help: "Timed runs per figure after one warm-up (medians are reported).")
-    var repeats = 2
+    var repeats = 3
 
     @Option(name: .long, help: "Images per batch of the image-tower figure.")
     var batch = 32

@@ -19,7 +19,7 @@ public enum EngineBenchmark {
     static func stackFLOPs(layers: Int, width W: Int, intermediate I: Int, sequences n: Int, length L: Int,
                            keys K: Int) -> (linear: Double, attention: Double) {
         let T = Double(n * L), w = Double(W), rest = w + 2 * Double(I)
-        let keptRows = Double(layers - 1) * T + (layers > 0 ? Double(n) : 0)
+        let keptRows = Double(max(0, layers - 1)) * T + (layers > 0 ? Double(n) : 0)
         let linear = 2 * Double(layers) * T * w * 3 * w + 2 * keptRows * w * rest
         return (linear, Double(layers) * 2 * 2 * Double(n * L * K) * w)
     }
@@ -41,8 +41,11 @@ public enum EngineBenchmark {
         return stack.linear + stack.attention + Double(k) * (stack.linear + 2 * stack.attention)
     }
 
-    /// The median of samples (the upper one of the middle two when their count is even).
-    static func median(_ samples: [Double]) -> Double { samples.sorted()[samples.count / 2] }
+    /// The median of samples (the mean of the middle two when their count is even).
+    static func median(_ samples: [Double]) -> Double {
+        let s = samples.sorted()
+        return (s[(s.count - 1) / 2] + s[s.count / 2]) / 2
+    }
 
     /// Wall-clock and process CPU seconds (user + system, all threads) of body.
     static func seconds(_ body: () -> Void) -> (wall: Double, cpu: Double) {

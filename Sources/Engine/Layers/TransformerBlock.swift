@@ -115,6 +115,7 @@ func blockBackward(dX: UnsafeMutablePointer<Float>, acts a: BlockActivations, we
     if let rows = outputRows {
         // Kept rows only: out_proj's backward on them, then scattered to their rows; ∂L/∂mid moves to the full
         // layout as the residual part of ∂L/∂input.
+        precondition(R * W <= T * s.intermediate, "the kept rows' gradients must fit the MLP scratch")
         let dAttnRows = sc.dA, dMidRows = sc.dB
         dAttnRows.update(repeating: 0, count: k * R * W)
         linearBackward(dInput: dAttnRows, dWeight: g?.outWeight, dBias: g?.outBias, dOut: dX, input: a.attn,

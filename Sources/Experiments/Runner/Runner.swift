@@ -39,8 +39,8 @@ public final class Runner: @unchecked Sendable {
     public var isCancelled: Bool { lock.lock(); defer { lock.unlock() }; return cancelled }
 
     /// Asks one run (by spec hash) to stop after its current step, or not to start if it is still queued; the rest
-    /// of the grid goes on. The run is stored as cancelled and resumes from its last finished epoch when the grid
-    /// runs again.
+    /// of the grid goes on. Its stored record (a queued run that never ran has none) says cancelled, and it resumes
+    /// from its last finished epoch when the grid runs again.
     public func cancel(run specHash: String) { lock.lock(); cancelledRuns.insert(specHash); lock.unlock() }
 
     private func isCancelled(run specHash: String) -> Bool {
@@ -117,6 +117,7 @@ public final class Runner: @unchecked Sendable {
             let id = run.id
             var unitsOfRun = 0
             if isCancelled(run: run.specHash) {      // cancelled while queued: never starts
+                if (try? store.status(of: run.specHash)) != nil { try? store.markRun(run.specHash, .cancelled) }
                 post(.cancelled(id))
                 doneRuns += 1
                 totalUnits -= Self.units(run)

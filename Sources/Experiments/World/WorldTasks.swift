@@ -33,8 +33,8 @@ public enum WorldSplit: String, CaseIterable, Sendable {
 
 extension WorldTask {
     /// The default tasks: shapes, colour + shape compositions, patterns, a fine-grained task of near-identical round
-    /// polygons, and shapes seen only as outlines. Every image shows one small object (as half of the pretraining
-    /// scenes do), which leaves the zero-shot model something to learn.
+    /// polygons, and shapes seen only as outlines. Every image shows one small object (about half the pretraining
+    /// scenes show small objects), which leaves the zero-shot model something to learn.
     public static let defaults: [WorldTask] = [shapes, colorShapes, patterns, polygons, outlines]
 
     /// 12 shapes, one small object of any colour, pattern and placement.
