@@ -37,10 +37,11 @@ measure() {
   printf '%s\n' "${out[@]}" | sort -n | awk -v what="$2" '{a[NR]=$1} END {printf "%s: keys %d  median %.1f ms  p95 %.1f ms  max %.1f ms\n", what, NR, a[int((NR+1)/2)]/1000, a[int(NR*0.95+0.5)]/1000, a[NR]/1000}'
 }
 measure $SESSION "outside, workbench (tmux send-keys → pane shows it)"
-T send-keys -t $SESSION C-c
-for _ in $(seq 1 100); do [ -s "$WORK/latency.txt" ] && break; sleep 0.05; done
-# Baseline: the same measurement against a shell loop that toggles the same line on each key (tmux's own cost).
+# Baseline, while the workbench keeps running (the same load on the cores): the same measurement against a shell
+# loop that toggles the same line on each key: the cost of tmux and of this script's own processes.
 T new-window -d -t $SESSION -n base "bash -c 'on=0; while IFS= read -rsn1 k; do on=\$((1-on)); clear; [ \$on = 1 ] && echo \"Keys (? or Esc closes)\"; done'"
 sleep 0.3
-measure $SESSION:base "outside, baseline shell loop (tmux's own cost)"
+measure $SESSION:base "outside, baseline shell loop under the same load (tmux's and this script's own cost)"
+T send-keys -t $SESSION:0 C-c
+for _ in $(seq 1 100); do [ -s "$WORK/latency.txt" ] && break; sleep 0.05; done
 echo "inside (key read → cells written): $(cat "$WORK/latency.txt" 2>/dev/null || echo 'no log')"
