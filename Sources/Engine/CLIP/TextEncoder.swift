@@ -215,12 +215,28 @@ public final class TextEncoder {
     public func backward(_ pass: TextPass, dFeatures: [Float], cotangents k: Int,
                          weightGrads: CLIPGradients? = nil) -> [Float] {
         precondition(pass.saved && !pass.sharedPrefix, "backward needs a pass from forward(saveForBackward: true)")
-        let n = pass.count, W = width, E = projectionDim, L = pass.inputLength, layout = pass.layout
-        let Lc = layout.main.length, T = layout.tokens, shape = blockShape
-        precondition(dFeatures.count == k * n * E, "dFeatures holds \(dFeatures.count) floats, expected k·n·proj = \(k * n * E)")
+        let n = pass.count, W = width, L = pass.inputLength, Lc = pass.layout.main.length, T = pass.layout.tokens
         let g = weightGrads?.store.base
-        func carve(_ take: (Int) -> UnsafeMutablePointer<Float>)
-            -> ([UnsafeMutablePointer<Float>], BlockScratch) {
+        return backwardToStreamInput(pass, dFeatures: dFeatures, k: k, grads: g) { dX in
+            if let g { embeddingBackward(dX: dX, k: k, n: n, length: Lc, firstPosition: 0, tokenIds: pass.tokenIds, grads: g) }
+            var dInputs = [Float](repeating: 0, count: k * n * L * W)
+            dInputs.withUnsafeMutableBufferPointer { o in
+                for c in 0..<k { for i in 0..<n {
+                    (o.baseAddress! + (c * n + i) * L * W).update(from: dX + (c * T + i * Lc) * W, count: Lc * W)
+                } }
+            }
+            return dInputs
+        }
+    }
+
+    /// The backward from dFeatures [k, n, proj] through the pooling head and every block; `body` reads
+    /// dX [k, T, W] = ∂L/∂(stream input) while the scratch is alive. Weight gradients go to `grads` when given.
+    private func backwardToStreamInput<Result>(_ pass: TextPass, dFeatures: [Float], k: Int,
+                                               grads g: UnsafeMutablePointer<Float>?,
+                                               _ body: (UnsafePointer<Float>) -> Result) -> Result {
+        let n = pass.count, W = width, E = projectionDim, T = pass.layout.tokens, shape = blockShape
+        precondition(dFeatures.count == k * n * E, "dFeatures holds \(dFeatures.count) floats, expected k·n·proj = \(k * n * E)")
+        func carve(_ take: (Int) -> UnsafeMutablePointer<Float>) -> ([UnsafeMutablePointer<Float>], BlockScratch) {
             ([take(k * n * W), take(k * n * W), take(k * T * W)],
              BlockScratch(tokens: T, shape: shape, cotangents: k, take: take))
         }
@@ -232,14 +248,7 @@ public final class TextEncoder {
             poolBackward(pass, dFeatures: $0.baseAddress!, k: k, dPooled: dPooled, dPooledNorm: dPooledNorm, grads: g)
         }
         streamBackward(pass, dPooled: dPooled, dX: dX, k: k, grads: g, scratch: scratch)
-        if let g { embeddingBackward(dX: dX, k: k, n: n, length: Lc, firstPosition: 0, tokenIds: pass.tokenIds, grads: g) }
-        var dInputs = [Float](repeating: 0, count: k * n * L * W)
-        dInputs.withUnsafeMutableBufferPointer { o in
-            for c in 0..<k { for i in 0..<n {
-                (o.baseAddress! + (c * n + i) * L * W).update(from: dX + (c * T + i * Lc) * W, count: Lc * W)
-            } }
-        }
-        return dInputs
+        return body(dX)
     }
 
     /// Adds the position embedding's gradient (and the token embedding's, when the ids are known) from dX [k, n·len, W].
@@ -307,32 +316,20 @@ public final class TextEncoder {
         -> (dPrefix: [Float], dSuffix: [Float]) {
         precondition(pass.saved && pass.sharedPrefix,
                      "backwardSharedPrefix needs a pass from forwardSharedPrefix(saveForBackward: true)")
-        let n = pass.count, W = width, E = projectionDim, S = pass.inputLength, layout = pass.layout
-        let P = layout.prefixRows, Ls = layout.main.length, T = layout.tokens
-        let shape = blockShape
-        precondition(dFeatures.count == k * n * E, "dFeatures holds \(dFeatures.count) floats, expected k·n·proj = \(k * n * E)")
-        func carve(_ take: (Int) -> UnsafeMutablePointer<Float>) -> ([UnsafeMutablePointer<Float>], BlockScratch) {
-            ([take(k * n * W), take(k * n * W), take(k * T * W)],
-             BlockScratch(tokens: T, shape: shape, cotangents: k, take: take))
+        let n = pass.count, W = width, S = pass.inputLength
+        let P = pass.layout.prefixRows, Ls = pass.layout.main.length, T = pass.layout.tokens
+        return backwardToStreamInput(pass, dFeatures: dFeatures, k: k, grads: nil) { dX in
+            var dPrefix = [Float](repeating: 0, count: k * P * W)
+            var dSuffix = [Float](repeating: 0, count: k * n * S * W)
+            dPrefix.withUnsafeMutableBufferPointer { o in
+                for c in 0..<k { (o.baseAddress! + c * P * W).update(from: dX + c * T * W, count: P * W) }
+            }
+            dSuffix.withUnsafeMutableBufferPointer { o in
+                for c in 0..<k { for i in 0..<n {
+                    (o.baseAddress! + (c * n + i) * S * W).update(from: dX + (c * T + P + i * Ls) * W, count: Ls * W)
+                } }
+            }
+            return (dPrefix, dSuffix)
         }
-        let arena = scratchPool.arena(capacity: plannedFloats { _ = carve($0) })
-        defer { scratchPool.recycle(arena) }
-        let (bufs, scratch) = carve { arena.take($0) }
-        let dPooled = bufs[0], dPooledNorm = bufs[1], dX = bufs[2]
-        dFeatures.withUnsafeBufferPointer {
-            poolBackward(pass, dFeatures: $0.baseAddress!, k: k, dPooled: dPooled, dPooledNorm: dPooledNorm, grads: nil)
-        }
-        streamBackward(pass, dPooled: dPooled, dX: dX, k: k, grads: nil, scratch: scratch)
-        var dPrefix = [Float](repeating: 0, count: k * P * W)
-        var dSuffix = [Float](repeating: 0, count: k * n * S * W)
-        dPrefix.withUnsafeMutableBufferPointer { o in
-            for c in 0..<k { (o.baseAddress! + c * P * W).update(from: dX + c * T * W, count: P * W) }
-        }
-        dSuffix.withUnsafeMutableBufferPointer { o in
-            for c in 0..<k { for i in 0..<n {
-                (o.baseAddress! + (c * n + i) * S * W).update(from: dX + (c * T + P + i * Ls) * W, count: Ls * W)
-            } }
-        }
-        return (dPrefix, dSuffix)
     }
 }
