@@ -19,12 +19,10 @@ public enum PromptStepBenchmark {
 
     /// The ViT-B/16 text tower (width 512, 8 heads, 12 layers, projection 512) with a minimal vision tower.
     public static func textConfig() -> CLIPConfig {
-        var t = CLIPTextConfig()
-        t.hiddenSize = 512; t.intermediateSize = 2048; t.numHiddenLayers = 12; t.numAttentionHeads = 8
         var v = CLIPVisionConfig()
         v.hiddenSize = 32; v.intermediateSize = 64; v.numHiddenLayers = 1; v.numAttentionHeads = 2
         v.patchSize = 16; v.imageSize = 32
-        return CLIPConfig(text: t, vision: v, projectionDim: 512)
+        return CLIPConfig(text: EngineBenchmark.vitB16().text, vision: v, projectionDim: 512)
     }
 
     /// Process CPU time in seconds (all threads): on a machine shared with other work this still measures our work.
