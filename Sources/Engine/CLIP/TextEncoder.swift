@@ -11,7 +11,6 @@ public final class TextPass {
 
     let arena: Arena?
     let pool: ArenaPool?
-    let eot: [Int]
     /// The stream rows pooled for the features (each sequence's EOT row).
     let pooledRows: [Int]
     let tokenIds: [[Int]]?
@@ -25,12 +24,11 @@ public final class TextPass {
     let sharedPrefix: Bool
     let pooled, pooledNorm, mean, rstd: UnsafeMutablePointer<Float>?
 
-    init(features: [Float], count: Int, arena: Arena?, pool: ArenaPool?, eot: [Int], pooledRows: [Int],
-         tokenIds: [[Int]]?,
+    init(features: [Float], count: Int, arena: Arena?, pool: ArenaPool?, pooledRows: [Int], tokenIds: [[Int]]?,
          stream: StreamBuffers?, streamInput: UnsafeMutablePointer<Float>?, layout: StreamLayout,
          inputLength: Int, sharedPrefix: Bool, pooled: UnsafeMutablePointer<Float>?, pooledNorm: UnsafeMutablePointer<Float>?,
          mean: UnsafeMutablePointer<Float>?, rstd: UnsafeMutablePointer<Float>?) {
-        self.features = features; self.count = count; self.arena = arena; self.pool = pool; self.eot = eot
+        self.features = features; self.count = count; self.arena = arena; self.pool = pool
         self.pooledRows = pooledRows
         self.tokenIds = tokenIds; self.stream = stream; self.streamInput = streamInput; self.layout = layout
         self.inputLength = inputLength; self.sharedPrefix = sharedPrefix
@@ -140,7 +138,7 @@ public final class TextEncoder {
         let features = runStream(buffers, input: x0, layout: layout, pooledRows: rows, head: head)
         if !save { pool.recycle(arena) }
         return TextPass(features: features, count: n, arena: save ? arena : nil, pool: save ? pool : nil,
-                        eot: eot, pooledRows: rows, tokenIds: tokenIds, stream: save ? buffers : nil, streamInput: save ? x0 : nil,
+                        pooledRows: rows, tokenIds: tokenIds, stream: save ? buffers : nil, streamInput: save ? x0 : nil,
                         layout: layout, inputLength: L, sharedPrefix: false, pooled: save ? head[0] : nil,
                         pooledNorm: save ? head[1] : nil, mean: save ? head[2] : nil, rstd: save ? head[3] : nil)
     }
@@ -304,7 +302,7 @@ public final class TextEncoder {
         let features = runStream(buffers, input: x0, layout: layout, pooledRows: rows, head: head)
         if !save { pool.recycle(arena) }
         return TextPass(features: features, count: n, arena: save ? arena : nil, pool: save ? pool : nil,
-                        eot: eot, pooledRows: rows, tokenIds: nil, stream: save ? buffers : nil, streamInput: save ? x0 : nil,
+                        pooledRows: rows, tokenIds: nil, stream: save ? buffers : nil, streamInput: save ? x0 : nil,
                         layout: layout, inputLength: S, sharedPrefix: true,
                         pooled: save ? head[0] : nil, pooledNorm: save ? head[1] : nil,
                         mean: save ? head[2] : nil, rstd: save ? head[3] : nil)
