@@ -14,8 +14,8 @@ struct ExportCommand: ParsableCommand {
     @Option(help: "Only this experiment's runs.")
     var experiment: String?
 
-    @Option(help: "csv, md, latex or json.")
-    var format: String = "md"
+    @Option(help: "The table's format.")
+    var format: ExportFormat = .md
 
     @Option(help: "Write the table to this file instead of standard output.")
     var out: String?
@@ -24,9 +24,6 @@ struct ExportCommand: ParsableCommand {
     var curves: String?
 
     func run() throws {
-        guard let kind = ExportFormat(rawValue: format) else {
-            throw ValidationError("--format must be csv, md, latex or json, not \(format)")
-        }
         let store: ResultsStore
         do { store = try ResultsStore(folder: URL(fileURLWithPath: results), readOnly: true) } catch let e as DatasetError {
             throw CommandFailure(e.description)
@@ -36,7 +33,7 @@ struct ExportCommand: ParsableCommand {
             let names = try store.experimentNames()
             throw CommandFailure("no runs of experiment \"\(experiment)\" in \(store.url.path); it has: \(names.joined(separator: ", "))")
         }
-        let text = try TableFormatter.render(ResultTable.build(from: records), as: kind)
+        let text = try TableFormatter.render(ResultTable.build(from: records), as: format)
         if let out {
             try text.write(toFile: out, atomically: true, encoding: .utf8)
         } else {

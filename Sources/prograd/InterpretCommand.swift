@@ -11,7 +11,7 @@ struct InterpretCommand: ParsableCommand {
     @Option(help: "A learned prompt (prompt.safetensors written by `prograd run`).")
     var prompt: String
 
-    @Option(help: "The CLIP model folder (model.safetensors + vocab.json).")
+    @Option(help: "The CLIP model folder (config.json + model.safetensors + vocab.json + merges.txt) or checkpoint file.")
     var model: String
 
     @Option(name: .customLong("topk"), help: "How many nearest tokens to list per context vector.")
@@ -19,26 +19,14 @@ struct InterpretCommand: ParsableCommand {
 
     func run() throws {
         let learned = try LearnedPrompt.load(from: URL(fileURLWithPath: prompt))
-        let dir = URL(fileURLWithPath: model)
-        let weightsURL = dir.appendingPathComponent("model.safetensors")
-        let weights = try SafetensorsFile(url: weightsURL)
-        let names = ["text_model.embeddings.token_embedding.weight", "token_embedding.weight"]
-        guard let name = names.first(where: { weights.shape(of: $0) != nil }) else {
-            throw ValidationError("\(weightsURL.path): no token embedding (looked for \(names.joined(separator: ", "))); is this a CLIP model folder?")
-        }
-        let table = try weights.tensor(name)
-        let (vocab, width) = (table.shape[0], table.shape[1])
+        let (clip, tokenizer) = try CLIPModel.loadWithTokenizer(from: URL(fileURLWithPath: model))
+        let (vocab, width) = (clip.config.text.vocabSize, clip.config.text.hiddenSize)
         guard learned.context.shape.last == width else {
             throw ValidationError("\(prompt): ctx width \(learned.context.shape.last ?? 0) differs from the model's token width \(width); was the prompt learned on another model?")
         }
-        let vocabURL = dir.appendingPathComponent("vocab.json")
-        guard let data = FileManager.default.contents(atPath: vocabURL.path),
-              let tokenToId = try JSONSerialization.jsonObject(with: data) as? [String: Int] else {
-            throw ValidationError("\(vocabURL.path): missing or not a JSON object of token → id")
-        }
+        let table = clip.text.embed(Array(0..<vocab))      // [vocab, width]
         var decoder = [Int: String]()
-        for (t, i) in tokenToId { decoder[i] = t }
-
+        for (t, i) in tokenizer.vocabulary { decoder[i] = t }
         print("Return the top-\(topK) matched words")
         print("Size of token embedding: [\(vocab), \(width)]")
         print("Size of context: \(learned.context.shape)")
@@ -47,7 +35,7 @@ struct InterpretCommand: ParsableCommand {
         for g in 0..<groups {
             if learned.settings.classSpecific { print("Class \(g): \(learned.classNames[g])") }
             let ctx = Array(learned.context.values[(g * m * width)..<((g + 1) * m * width)])
-            let near = PromptInterpreter.nearest(context: ctx, rows: m, embeddings: table.values, vocab: vocab,
+            let near = PromptInterpreter.nearest(context: ctx, rows: m, embeddings: table, vocab: vocab,
                                                  width: width, topK: topK)
             for (j, list) in near.enumerated() {
                 let words = list.map { "'\(decoder[$0.id] ?? "<\($0.id)>")'" }.joined(separator: ", ")

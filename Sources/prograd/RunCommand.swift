@@ -4,59 +4,61 @@ import Experiments
 import Foundation
 
 struct RunCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "run",
-        abstract: "Run the grid of an experiments.json: skips finished runs, resumes interrupted ones, prints progress and the table.")
-
-    @Argument(help: "The experiments file.")
-    var experimentsFile: String = "experiments.json"
+    static var configuration: CommandConfiguration {
+        CommandConfiguration(
+            commandName: "run",
+            abstract: "Run the grid of an experiments.json: skips finished runs, resumes interrupted ones, prints progress and the table.",
+            discussion: SingleRunOptions.settingsHelp)
+    }
 
     @Option(help: "Run only this experiment of the file.")
     var experiment: String?
 
-    @Flag(help: "Print one line per event and the final table (the terminal UI is `prograd tui FILE`).")
-    var headless = false
-
     @OptionGroup(title: "Single run (instead of an experiments file)")
     var single: SingleRunOptions
 
-    /// The trainer backend that executes runs (zero-shot, CoOp, ProGrad on the engine).
-    nonisolated(unsafe) static var makeExecutor: () throws -> RunExecutor = { EngineRunExecutor() }
+    /// The experiments file, or for a single run its method and training settings (`--<flag> VALUE`, declared in
+    /// Engine and listed below). One array because settings are not known to the parser.
+    @Argument(parsing: .allUnrecognized,
+              help: ArgumentHelp("The experiments file (default: experiments.json); for a single run, its settings as --<flag> VALUE.",
+                                 valueName: "experiments-file | settings"))
+    var arguments: [String] = []
 
-    /// The experiments to run and the folder their relative paths start from: every experiment of the file, or the
-    /// one named. A single run from command-line flags is one more source here: an ExperimentSpec with one dataset,
-    /// one shot count, one seed and one method (relative to the working directory), expanded like any grid.
-    func experiments() throws -> (specs: [ExperimentSpec], base: URL) {
-        let url = URL(fileURLWithPath: (experimentsFile as NSString).expandingTildeInPath).standardizedFileURL
+    /// The runs of an experiments file in grid order: every experiment, or the one named; relative paths start at
+    /// the file's folder.
+    static func gridRuns(file: String, experiment: String?) throws -> [ResolvedRun] {
+        let url = URL(fileURLWithPath: (file as NSString).expandingTildeInPath).standardizedFileURL
         do {
-            let file = try SpecDecoder.load(url)
-            return (try file.experiment(named: experiment), url.deletingLastPathComponent())
+            let specs = try SpecDecoder.load(url).experiment(named: experiment, file: url.path)
+            return specs.flatMap { $0.expand(relativeTo: url.deletingLastPathComponent()) }
         } catch let error as SpecError {
             throw CommandFailure(error.description)
         }
     }
 
-    /// The grid's runs in order.
-    func gridRuns() throws -> [ResolvedRun] {
-        let (specs, base) = try experiments()
-        return specs.flatMap { $0.expand(relativeTo: base) }
+    /// Runs an experiments file's grid headless; exits 1 when a run failed.
+    static func runGrid(file: String, experiment: String?) throws {
+        let failed = try runHeadless(try gridRuns(file: file, experiment: experiment), executor: EngineRunExecutor())
+        if failed > 0 { throw ExitCode(1) }
     }
 
     func run() throws {
         if single.isSingleRun {
-            let run = try single.resolvedRun()
-            let executor = EngineRunExecutor()
+            let run = try single.resolvedRun(settingFlags: arguments)
             let folder = URL(fileURLWithPath: run.output)
-            executor.promptURL = { _ in folder.appendingPathComponent("prompt.safetensors") }
+            let executor = EngineRunExecutor(promptFile: folder.appendingPathComponent("prompt.safetensors"))
             let failed = try Self.runHeadless([run], executor: executor)
             try SingleRunOptions.writeResult(run, to: folder)
             print("prompt and result.json: \(folder.path)")
             if failed > 0 { throw ExitCode(1) }
             return
         }
-        let runs = try gridRuns()
-        let failed = try Self.runHeadless(runs, executor: try Self.makeExecutor())
-        if failed > 0 { throw ExitCode(1) }
+        let files = arguments.filter { !$0.hasPrefix("-") }
+        if let option = arguments.first(where: { $0.hasPrefix("-") }) {
+            throw ValidationError("unknown option \(option): method and training settings apply to a single run (--model and --dataset); a grid takes them from its experiments file")
+        }
+        guard files.count <= 1 else { throw ValidationError("one experiments file, not \(files.count): \(files.joined(separator: " "))") }
+        try Self.runGrid(file: files.first ?? "experiments.json", experiment: experiment)
     }
 
     /// Runs `runs` grouped by results folder, printing one line per event and the final table; returns failed runs.
@@ -71,7 +73,7 @@ struct RunCommand: ParsableCommand {
             // Progress is posted after every epoch (for the workbench's ETA); print it only when a run completes.
             let lastDone = LockedCounter()
             runner.addListener { event in
-                if case .progress(let done, _, _) = event, !lastDone.advance(to: done) { return }
+                if case .progress(let p) = event, !lastDone.advance(to: p.done) { return }
                 if let line = HeadlessPrinter.line(for: event) {
                     print(line)
                     fflush(stdout)

@@ -1,5 +1,7 @@
 // The flags of a headless single run (`prograd run --model DIR --dataset DIR --method prograd …`): one run as a
-// one-run grid, with prompt.safetensors and result.json written into --output.
+// one-run grid, with prompt.safetensors and result.json written into --output. The method and training settings
+// are not declared here: every `--<flag> VALUE` of a setting comes from the declarations in Engine
+// (TrainingSettings.declarations and each method's settings), and so does its help.
 import ArgumentParser
 import Engine
 import Experiments
@@ -12,29 +14,62 @@ struct SingleRunOptions: ParsableArguments {
     var dataset: String?
     @Option(help: "Dataset name (selects template and split file); default: from split_zhou_<Name>.json or the folder name.")
     var datasetName: String?
-    @Option(help: "zeroshot | coop | prograd")
-    var method: String = "prograd"
+    @Option(help: "The method (see the settings below).")
+    var method: MethodKind = .prograd
     @Option(help: "Shots per class.") var shots: Int = 16
     @Option(help: "Few-shot sampling and training seed.") var seed: Int = 1
-    @Option(help: "Epochs (default by shots: 1 → 50, 2/4 → 100, 8/16 → 200).") var epochs: Int?
-    @Option(help: "Batch size.") var batchSize: Int = 32
-    @Option(help: "Learning rate.") var lr: Double = 0.002
-    @Option(help: "SGD momentum.") var momentum: Double = 0.9
-    @Option(help: "Weight decay.") var weightDecay: Double = 5e-4
-    @Option(help: "Constant warm-up epochs.") var warmupEpochs: Int = 1
-    @Option(help: "Warm-up learning rate.") var warmupLr: Double = 1e-5
-    @Option(help: "Context vectors (n_ctx).") var nCtx: Int = 16
-    @Option(help: "Context initialization: words (e.g. \"a photo of a\") or random.") var ctxInit: String = "a photo of a"
-    @Flag(help: "Class-specific context.") var csc = false
-    @Option(help: "end | middle | front") var classTokenPosition: String = "end"
-    @Option(name: .customLong("lambda"), help: "ProGrad's λ (0 = CoOp).") var lambda: Double = 1
-    @Option(help: "ProGrad's KL temperature.") var temperature: Double = 1
-    @Option(help: "Zero-shot / teacher template with {} (default: the dataset's ProGrad template).") var template: String?
-    @Option(help: "Cached augmented views per training image (0 = center crop only).") var augmentViews: Int = 0
-    @Option(help: "all | base | new (base trains on base classes and tests base and new).") var subsample: String = "all"
+    @Option(help: "Which classes train and test (base trains on base classes and tests base and new).")
+    var subsample: Subsample = .all
     @Option(help: "Output folder of a single run.") var output: String = "results/single"
-
     var isSingleRun: Bool { model != nil || dataset != nil }
+
+    /// The settings help: every training setting, then each method's own, with flag, default and meaning.
+    static var settingsHelp: String {
+        func lines(_ ds: [SettingDeclaration]) -> String {
+            ds.map { d in
+                let value = d.type == .bool ? "" : " <\(d.key)>"
+                return "  --\(d.flag)\(value)\n      \(d.help) Allowed: \(d.allowed). Default: \(d.defaultText)."
+            }.joined(separator: "\n")
+        }
+        var out = "Training settings of a single run:\n" + lines(TrainingSettings.declarations)
+        for m in MethodRegistry.all {
+            out += "\n\n--method \(m.kind.name): \(m.displayName). \(m.summary)"
+            if !m.trainingDefaults.isEmpty {
+                out += "\n  Training defaults: " + m.trainingDefaults.sorted { $0.key < $1.key }
+                    .map { "\($0.key) \($0.value)" }.joined(separator: ", ") + "."
+            }
+            out += m.settings.isEmpty ? "" : "\n" + lines(m.settings)
+        }
+        return out
+    }
+
+    /// The setting values of `--<flag> VALUE` (and bare `--<flag>` for yes/no settings) among `declarations`.
+    static func parseSettings(_ arguments: [String], declarations: [SettingDeclaration], method: MethodKind) throws
+        -> SettingValues {
+        var values: SettingValues = [:]
+        var i = 0
+        while i < arguments.count {
+            let arg = arguments[i]
+            guard arg.hasPrefix("--") else {
+                throw ValidationError("unexpected argument \"\(arg)\"; settings are given as --<flag> VALUE (see prograd run --help)")
+            }
+            var flag = String(arg.dropFirst(2)), inline: String?
+            if let eq = flag.firstIndex(of: "=") { inline = String(flag[flag.index(after: eq)...]); flag = String(flag[..<eq]) }
+            guard let d = declarations.first(where: { $0.flag == flag }) else {
+                let known = declarations.map { "--\($0.flag)" }.joined(separator: ", ")
+                throw ValidationError("unknown option --\(flag) for --method \(method.name); it takes \(known)")
+            }
+            if d.type == .bool && inline == nil && (i + 1 == arguments.count || arguments[i + 1].hasPrefix("--")) {
+                values[d.key] = .bool(true); i += 1; continue
+            }
+            guard let raw = inline ?? (i + 1 < arguments.count ? arguments[i + 1] : nil) else {
+                throw ValidationError("--\(flag) needs a value: \(d.allowed)")
+            }
+            do { values[d.key] = try d.parse(raw) } catch { throw ValidationError("--\(flag): \(error)") }
+            i += inline == nil ? 2 : 1
+        }
+        return values
+    }
 
     /// The dataset name: given, or from the folder's split_zhou_<Name>.json, or the folder name.
     func resolvedDatasetName(_ root: URL) -> String {
@@ -47,26 +82,22 @@ struct SingleRunOptions: ParsableArguments {
     }
 
     /// The one run these flags describe.
-    func resolvedRun() throws -> ResolvedRun {
+    func resolvedRun(settingFlags: [String]) throws -> ResolvedRun {
         guard let model, let dataset else { throw ValidationError("a single run needs both --model and --dataset") }
-        guard let kind = MethodKind(rawValue: method) else { throw ValidationError("--method must be zeroshot, coop or prograd, got \(method)") }
-        guard let position = Experiments.ClassTokenPosition(rawValue: classTokenPosition) else {
-            throw ValidationError("--class-token-position must be end, middle or front, got \(classTokenPosition)")
-        }
-        guard let sub = Subsample(rawValue: subsample) else { throw ValidationError("--subsample must be all, base or new, got \(subsample)") }
+        guard let declaration = method.declaration else { throw ValidationError("no method \(method.name) is registered") }
         func absolute(_ p: String) -> String {
             URL(fileURLWithPath: (p as NSString).expandingTildeInPath).standardizedFileURL.path
         }
         let root = URL(fileURLWithPath: absolute(dataset))
         let name = resolvedDatasetName(root)
-        let spec = MethodSpec(method: kind, template: template, nCtx: nCtx, ctxInit: ctxInit, csc: csc,
-                              classTokenPosition: position, lambda: lambda, temperature: temperature).resolved
-        let training = TrainingSettings(
-            epochs: kind == .zeroshot ? 0 : (epochs ?? TrainingSettings.defaultEpochs(shots: shots, dataset: name)),
-            batchSize: batchSize, lr: lr, momentum: momentum, weightDecay: weightDecay, warmupEpochs: warmupEpochs,
-            warmupLR: warmupLr, augmentViews: augmentViews)
+        let values = try Self.parseSettings(settingFlags, declarations: TrainingSettings.declarations + declaration.settings,
+                                            method: method)
+        if let problem = declaration.validate(declaration.resolve(values)) { throw ValidationError(problem) }
+        let spec = MethodSpec(method, settings: values)
+        let training = ExperimentSpec.resolveTraining(method: spec, experiment: [:], shots: shots, dataset: name)
         return ResolvedRun.single(model: absolute(model), dataset: DatasetSource(name: name, root: root.path), shots: shots,
-                                  seed: seed, method: spec, training: training, subsample: sub, output: absolute(output))
+                                  seed: seed, method: spec, training: training, subsample: subsample,
+                                  output: absolute(output))
     }
 
     /// result.json: the run's settings, per-epoch metrics and final numbers, read back from the results store.
@@ -79,7 +110,8 @@ struct SingleRunOptions: ParsableArguments {
         let final = try store.finalMetrics(for: run.specHash)
         let prompt = folder.appendingPathComponent("prompt.safetensors")
         let result = Result(run: run.id.description, specHash: run.specHash, identity: run.identity,
-                            template: run.identity.method.template ?? Templates.template(for: run.identity.dataset.name),
+                            template: run.identity.method["template"]?.textValue
+                                ?? PromptTemplates.template(for: run.identity.dataset.name),
                             promptFile: FileManager.default.fileExists(atPath: prompt.path) ? prompt.path : nil,
                             epochs: try store.epochs(for: run.specHash), final: final, harmonicMean: final?.harmonicMean)
         let encoder = JSONEncoder()

@@ -2,6 +2,7 @@
 // `--demo` tries the interface on a scripted grid of synthetic runs.
 import ArgumentParser
 import Foundation
+import Experiments
 import TUI
 
 struct TUICommand: ParsableCommand {
@@ -31,15 +32,14 @@ struct TUICommand: ParsableCommand {
         if demo {
             guard interactive else { throw ValidationError("prograd tui --demo needs a terminal") }
             throw ExitCode(TUIApp.run(catalog: DemoCatalog(), runner: DemoGrid(epochDelay: demoEpochSeconds),
-                                      exporter: TableExporter()))
+                                      exporter: TableFileExporter()))
         }
         if headless || !interactive {
-            let run = try RunCommand.parse([file, "--headless"])
-            try run.run()
+            try RunCommand.runGrid(file: file, experiment: nil)
             return
         }
         let catalog = SpecCatalog(url: URL(fileURLWithPath: (file as NSString).expandingTildeInPath))
-        let runner = SpecGridRunner(catalog: catalog, makeExecutor: { try RunCommand.makeExecutor() })
+        let runner = SpecGridRunner(catalog: catalog, makeExecutor: { EngineRunExecutor() })
         throw ExitCode(TUIApp.run(catalog: catalog, runner: runner, exporter: StoreExporter(catalog: catalog)))
     }
 }

@@ -23,10 +23,8 @@ struct WorldCommand: ParsableCommand {
 
     func run() throws {
         if let evaluate {
-            let (config, tensors, source) = try Checkpoint.read(from: URL(fileURLWithPath: evaluate))
-            let model = try CLIPModel(config: config, tensors: tensors, source: source)
-            let tokenizer = try CLIPTokenizer(directory: URL(fileURLWithPath: evaluate))
-            let context = config.text.maxPositionEmbeddings
+            let (model, tokenizer) = try CLIPModel.loadWithTokenizer(from: URL(fileURLWithPath: evaluate))
+            let context = model.config.text.maxPositionEmbeddings
             let results = try WorldZeroShot.evaluate(model: model, tokenize: { try tokenizer.tokenize($0, contextLength: context) },
                                                      tasks: WorldTask.defaults, perClass: nil, worldSeed: seed)
             print("zero-shot accuracy of \(evaluate) on the world's test splits (template \"a photo of a {}.\"; "

@@ -44,13 +44,13 @@ private final class ModelC {
                                tower: model.text, logitScale: model.logitScale)
     }
 
-    func trainer(_ method: PromptMethod, settings: PromptSettings, context: [Float], lambda: Double = 1) throws -> PromptTrainer {
+    func trainer(_ method: MethodKind, settings: PromptSettings, context: [Float], lambda: Double = 1) throws -> PromptTrainer {
         let learner = try PromptLearner(classNames: classNames, settings: settings, tokenizer: tokenizer, tower: model.text,
                                         context: context)
-        return try PromptTrainer(method: method, learner: learner, tower: model.text, tokenizer: tokenizer,
+        return try PromptTrainer(learner: learner, tower: model.text, tokenizer: tokenizer,
                                  logitScale: model.logitScale, trainFeatures: t("image_features"), labels: ints("labels"),
-                                 teacher: try teacher(),
-                                 settings: PromptTrainingSettings(epochs: 1, batchSize: 8, lr: 0.002, warmupEpochs: 0, lambda: lambda))
+                                 alignment: method == .prograd ? GradientAlignment(teacher: try teacher(), lambda: lambda) : nil,
+                                 training: TrainingSettings(epochs: 1, batchSize: 8, lr: 0.002, warmupEpochs: 0))
     }
 }
 
@@ -111,9 +111,10 @@ extension PromptReferenceTests {
             assertClose(trainer.learner.context, m.t("\(c).ctx_after_lambda\(key)"), 1e-4, "\(c).ctx_after_lambda\(key)")
         }
         let t2 = try m.trainer(.prograd, settings: s, context: m.t("\(c).ctx"))
-        let t2g = try PromptTrainer(method: .prograd, learner: t2.learner, tower: m.model.text, tokenizer: m.tokenizer,
+        let t2g = try PromptTrainer(learner: t2.learner, tower: m.model.text, tokenizer: m.tokenizer,
                                     logitScale: m.model.logitScale, trainFeatures: m.t("image_features"), labels: m.ints("labels"),
-                                    teacher: try m.teacher(), settings: PromptTrainingSettings(epochs: 1, temperature: 2))
+                                    alignment: GradientAlignment(teacher: try m.teacher(), temperature: 2),
+                                    training: TrainingSettings(epochs: 1))
         let g2 = try t2g.gradients(batch: batch)
         assertClose(g2.general!, m.t("\(c).g_g_T2"), 1e-4, "\(c).g_g_T2")
         XCTAssertEqual(g2.lossKL!, m.caseScalar(c, "L_kl_T2"), accuracy: 1e-4 * m.caseScalar(c, "L_kl_T2"))
@@ -129,7 +130,7 @@ extension PromptReferenceTests {
         let m = ModelC.shared
         let batches = m.ints("trajectory.batches")
         let traj = (m.json["cases"] as! [String: Any])["trajectory"] as! [String: Any]
-        for method in [PromptMethod.coop, .prograd] {
+        for method in [MethodKind.coop, .prograd] {
             let trainer = try m.trainer(method, settings: PromptSettings(contextLength: 4), context: m.t("trajectory.ctx_start"))
             var ce: [Float] = [], kl: [Float] = [], cos: [Float] = [], conflicts: [Bool] = []
             for s in 0..<10 {
@@ -137,7 +138,7 @@ extension PromptReferenceTests {
                 ce.append(Float(r.lossCE))
                 if method == .prograd { kl.append(Float(r.lossKL!)); cos.append(Float(r.cosine!)); conflicts.append(r.conflict!) }
             }
-            let name = method.rawValue
+            let name = method.name
             assertClose(ce, m.t("trajectory.\(name).L_ce"), 1e-4, "trajectory.\(name).L_ce")
             assertClose(trainer.learner.context, m.t("trajectory.\(name).ctx_end"), 1e-4, "trajectory.\(name).ctx_end")
             if method == .prograd {

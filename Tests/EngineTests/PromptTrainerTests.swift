@@ -24,17 +24,17 @@ private struct Problem {
         features = f; labels = y; imageIndex = im
     }
 
-    func trainer(_ method: PromptMethod, lambda: Double = 1, epochs: Int = 4, lr: Double = 0.5,
+    func trainer(_ method: MethodKind, lambda: Double = 1, epochs: Int = 4, lr: Double = 0.5,
                  settings prompt: PromptSettings = PromptSettings(contextLength: 4, initialization: .random(seed: 3)),
                  features: [Float]? = nil) throws -> PromptTrainer {
         let learner = try PromptLearner(classNames: names, settings: prompt, tokenizer: tok, tower: tower)
         let teacher = try ZeroShotClassifier(classNames: names, templates: ["a photo of a {}."], tokenizer: tok, tower: tower,
                                              logitScale: log(10))
-        return try PromptTrainer(method: method, learner: learner, tower: tower, tokenizer: tok, logitScale: log(10),
+        return try PromptTrainer(learner: learner, tower: tower, tokenizer: tok, logitScale: log(10),
                                  trainFeatures: features ?? self.features, labels: labels, imageIndex: imageIndex,
-                                 teacher: teacher,
-                                 settings: PromptTrainingSettings(epochs: epochs, batchSize: 4, lr: lr, warmupEpochs: 1,
-                                                            warmupLR: 0.05, lambda: lambda, shuffleSeed: 5))
+                                 alignment: method == .prograd ? GradientAlignment(teacher: teacher, lambda: lambda) : nil,
+                                 training: TrainingSettings(epochs: epochs, batchSize: 4, lr: lr, warmupEpochs: 1,
+                                                            warmupLR: 0.05), shuffleSeed: 5)
     }
 }
 

@@ -97,7 +97,7 @@ extension TrainerMathTests {
         XCTAssertEqual(s.lr(epoch: 1), 0.002, accuracy: 1e-15)
         XCTAssertEqual(s.lr(epoch: 2), 0.002 * 0.9755282581475768, accuracy: 1e-12)
         XCTAssertEqual(s.lr(epoch: 9), 0.002 * (1 + cos(Double.pi * 8 / 10)) / 2, accuracy: 1e-12)
-        let none = CosineSchedule(baseLR: 0.01, maxEpoch: 4, warmupEpochs: 0)
+        let none = CosineSchedule(baseLR: 0.01, maxEpoch: 4, warmupEpochs: 0, warmupLR: 1e-5)
         XCTAssertEqual(none.lr(epoch: 0), 0.01, accuracy: 1e-15)
         XCTAssertEqual(none.lr(epoch: 2), 0.005, accuracy: 1e-12)
     }

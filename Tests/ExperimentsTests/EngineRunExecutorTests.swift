@@ -32,7 +32,7 @@ extension EngineRunExecutorTests {
         let w = try world()
         let events = try runGrid(w, into: w.results)
         let finished = events.compactMap { e -> (RunID, FinalMetrics)? in if case .finished(let id, let f) = e { return (id, f) }; return nil }
-        XCTAssertEqual(finished.map(\.0.method), ["zeroshot", "coop", "prograd"], "\(events)")
+        XCTAssertEqual(finished.map(\.0.label), ["zeroshot", "coop", "prograd"], "\(events)")
         for (_, f) in finished {
             XCTAssertTrue((0...1).contains(f.baseAccuracy)); XCTAssertNotNil(f.newAccuracy)
         }
@@ -40,13 +40,13 @@ extension EngineRunExecutorTests {
         XCTAssertEqual(epochs.count, 4)
         for (id, m) in epochs {
             XCTAssertNotNil(m.newAccuracy)
-            XCTAssertEqual(m.conflictRate != nil, id.method == "prograd")
+            XCTAssertEqual(m.conflictRate != nil, id.label == "prograd")
             XCTAssertEqual(m.lr, m.epoch == 1 ? 1e-5 : 0.002, accuracy: 1e-12)
         }
-        for id in finished.map(\.0) where id.method != "zeroshot" {
+        for id in finished.map(\.0) where id.label != "zeroshot" {
             let p = try LearnedPrompt.load(from: w.results.appendingPathComponent("prompts/\(id.specHash).safetensors"))
             XCTAssertEqual(p.classNames, ["thing 0", "thing 1"])   // base classes, as the loader names them
-            XCTAssertEqual(p.info["method"], id.method)
+            XCTAssertEqual(p.info["method"], id.label)
         }
     }
 

@@ -1,5 +1,6 @@
 import XCTest
 @testable import Experiments
+import Engine
 
 final class ExperimentSpecTests: XCTestCase {}
 
@@ -24,16 +25,18 @@ extension ExperimentSpecTests {
         let file = try SpecDecoder.decode(minimalSpec)
         let e = file.experiments[0]
         XCTAssertEqual(e.protocol, .baseToNew)
-        XCTAssertEqual(e.batchSize, 32); XCTAssertEqual(e.lr, 0.002); XCTAssertEqual(e.momentum, 0.9)
-        XCTAssertEqual(e.weightDecay, 5e-4); XCTAssertEqual(e.warmupEpochs, 1); XCTAssertEqual(e.warmupLR, 1e-5)
-        XCTAssertEqual(e.augmentViews, 0); XCTAssertEqual(e.output, "results")
+        XCTAssertEqual(e.training, [:]); XCTAssertEqual(e.output, "results")
         let runs = e.expand(relativeTo: URL(fileURLWithPath: "/work/exp"))
         XCTAssertEqual(runs.count, 6)
         XCTAssertEqual(runs.map { $0.identity.training.epochs }, [0, 50, 50, 0, 200, 200])
+        XCTAssertEqual(runs[1].identity.training, TrainingSettings(epochs: 50, batchSize: 32, lr: 0.002, momentum: 0.9,
+                                                                   weightDecay: 5e-4, warmupEpochs: 1, warmupLR: 1e-5,
+                                                                   augmentViews: 0))
         let prograd = runs[2].identity.method
-        XCTAssertEqual(prograd.nCtx, 16); XCTAssertEqual(prograd.ctxInit, "a photo of a"); XCTAssertEqual(prograd.csc, false)
-        XCTAssertEqual(prograd.classTokenPosition, .end); XCTAssertEqual(prograd.lambda, 0.8); XCTAssertEqual(prograd.temperature, 1)
-        XCTAssertNil(runs[1].identity.method.lambda)
+        XCTAssertEqual(prograd.settings, ["template": nil, "nCtx": .int(16), "ctxInit": .text("a photo of a"),
+                                          "csc": .bool(false), "classTokenPosition": .text("end"), "lambda": .double(0.8),
+                                          "temperature": .double(1)].compactMapValues { $0 })
+        XCTAssertNil(runs[1].identity.method["lambda"])
         XCTAssertEqual(runs[0].identity.model, "/work/exp/models/tiny")
         XCTAssertEqual(runs[0].identity.dataset.root, "/work/exp/data/oxford_pets")
         XCTAssertEqual(runs[0].identity.subsample, .base)
@@ -47,9 +50,10 @@ extension ExperimentSpecTests {
         let text = String(decoding: try file.encoded(), as: UTF8.self)
         XCTAssertEqual(try SpecDecoder.decode(text), file)
         var full = file
-        full.experiments[0].methods[1] = MethodSpec(method: .coop, label: "coop-rand", nCtx: 4, ctxInit: "random", csc: true,
-                                                    classTokenPosition: .middle)
-        full.experiments[0].epochs = 7
+        full.experiments[0].methods[1] = MethodSpec(.coop, label: "coop-rand",
+                                                    settings: ["nCtx": .int(4), "ctxInit": .text("random"), "csc": .bool(true),
+                                                               "classTokenPosition": .text("middle"), "lr": .double(0.01)])
+        full.experiments[0].training["epochs"] = .int(7)
         full.experiments[0].datasets[0] = DatasetSource(name: "X", root: "/d", layout: .folders, imageDir: "img",
                                                         splitFile: "s.json", splitSeed: 4)
         XCTAssertEqual(try SpecDecoder.decode(String(decoding: try full.encoded(), as: UTF8.self)), full)

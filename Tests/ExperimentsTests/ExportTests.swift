@@ -22,7 +22,7 @@ func makeKnownResults(_ folder: URL) throws -> ResultsStore {
         for (position, run) in experiment.expand(relativeTo: URL(fileURLWithPath: "/")).enumerated() {
             time += 1
             let d = run.identity.dataset.name == "Alpha" ? 0.0 : 0.1
-            let p = run.identity.method.method == .prograd ? 0.02 : 0.0
+            let p = run.identity.method.kind == .prograd ? 0.02 : 0.0
             let s = Double(run.identity.seed) * 0.01
             try store.beginRun(run, position: position, modelFingerprint: "model-fp", datasetFingerprint: "data-fp",
                                warnings: [], resumedFrom: 0, at: time)
@@ -123,19 +123,5 @@ extension ExportTests {
         XCTAssertEqual(SVGLineChart.ticks(1, 3), [1, 1.5, 2, 2.5, 3])
         XCTAssertEqual(SVGLineChart.ticks(1, 3, integers: true), [1, 2, 3])
         XCTAssertEqual(SVGLineChart.ticks(1, 200, integers: true), [50, 100, 150, 200])
-    }
-}
-
-// MARK: - Headless lines
-extension ExportTests {
-    func testHeadlessLines() {
-        let id = RunID(dataset: "Pets", shots: 16, method: "prograd", seed: 1, specHash: "ab")
-        let m = EpochMetrics(epoch: 3, epochs: 10, lossCE: 1.23456, lossKL: 0.5, lr: 0.002, baseAccuracy: 0.9, newAccuracy: 0.7,
-                             conflictRate: 0.25, meanCosine: -0.1, seconds: 2.04)
-        XCTAssertEqual(HeadlessPrinter.line(for: .epochFinished(id, m)),
-                       "epoch  Pets/16-shot/prograd/seed1 3/10 loss_ce 1.2346 loss_kl 0.5000 lr 0.002 base 90.00 new 70.00 H 78.75 conflict 25.00% cos -0.100 2.0s")
-        XCTAssertEqual(HeadlessPrinter.line(for: .progress(done: 3, total: 12, etaSeconds: 3725)), "progress 3/12 runs, ETA 1h02m")
-        XCTAssertEqual(HeadlessPrinter.line(for: .failed(id, message: "NaN loss")), "FAILED Pets/16-shot/prograd/seed1: NaN loss")
-        XCTAssertNil(HeadlessPrinter.line(for: .queued(id)))
     }
 }

@@ -80,8 +80,8 @@ extension RunnerTests {
         let records = try ResultsStore(folder: world.results, readOnly: true).records(experiment: "grid")
         XCTAssertEqual(records.count, 12)
         XCTAssertTrue(records.allSatisfy { $0.status == .finished && $0.version == ProGradVersion.current })
-        XCTAssertEqual(records.filter { $0.id.method == "coop" }.map { $0.epochs.count }, [3, 3, 3, 3])
-        XCTAssertEqual(records.filter { $0.id.method == "zeroshot" }.map { $0.epochs.count }, [0, 0, 0, 0])
+        XCTAssertEqual(records.filter { $0.id.label == "coop" }.map { $0.epochs.count }, [3, 3, 3, 3])
+        XCTAssertEqual(records.filter { $0.id.label == "zeroshot" }.map { $0.epochs.count }, [0, 0, 0, 0])
         // The corrupt Alpha image and the missing Beta image: skipped, named, counted.
         let alpha = records.first { $0.id.dataset == "Alpha" }!, beta = records.first { $0.id.dataset == "Beta" }!
         XCTAssertEqual(alpha.final?.skippedImages, 1)
@@ -202,8 +202,8 @@ extension RunnerTests {
         let clock = ManualClock()
         let events = try world.run(ScriptedExecutor(clock: clock), clock: clock)
         let runs = try world.runs()
-        XCTAssertEqual(Array(events.prefix(3)), [.queued(runs[0].id), .queued(runs[1].id), .progress(done: 0, total: 2, etaSeconds: nil)])
-        let etas = events.compactMap { e -> Double? in if case .progress(_, _, let eta?) = e { return eta }; return nil }
+        XCTAssertEqual(Array(events.prefix(3)), [.queued(runs[0].id), .queued(runs[1].id), .progress(GridProgress(done: 0, total: 2))])
+        let etas = events.compactMap { e -> Double? in if case .progress(let p) = e { return p.etaSeconds }; return nil }
         // 6 epochs of 10 s: after epoch 1, 50 s remain; after the last, 0.
         XCTAssertEqual(etas.first, 50)
         XCTAssertEqual(etas.last, 0)
@@ -239,8 +239,8 @@ extension RunnerTests {
         let world = GridWorld(methods: #"[{"method": "coop"}, {"method": "prograd"}]"#, datasets: ["Alpha"], seeds: "[1, 2]", epochs: 4)
         let clock = ManualClock()
         let runs = try world.runs()
-        let coop1 = runs.first { $0.id.method == "coop" && $0.id.seed == 1 }!
-        let prograd2 = runs.first { $0.id.method == "prograd" && $0.id.seed == 2 }!
+        let coop1 = runs.first { $0.id.label == "coop" && $0.id.seed == 1 }!
+        let prograd2 = runs.first { $0.id.label == "prograd" && $0.id.seed == 2 }!
         let executor = ScriptedExecutor(clock: clock)
         var runnerRef: Runner?
         executor.stopAfterEpochs = 2           // after coop seed 1's second epoch …
@@ -254,7 +254,7 @@ extension RunnerTests {
         XCTAssertFalse(executor.calls.contains { $0.run == prograd2.id.description })
         XCTAssertEqual(events.filter { if case .finished = $0 { return true }; return false }.count, 2)
         XCTAssertEqual(events.last, .gridFinished(failed: 0))
-        XCTAssertEqual(events.compactMap { e -> Int? in if case .progress(let done, _, _) = e { return done }; return nil }.last, 4)
+        XCTAssertEqual(events.compactMap { e -> Int? in if case .progress(let p) = e { return p.done }; return nil }.last, 4)
         let records = try ResultsStore(folder: world.results, readOnly: true).records()
         XCTAssertEqual(records.first { $0.id == coop1.id }?.status, .cancelled)
         XCTAssertEqual(records.filter { $0.status == .finished }.count, 2)

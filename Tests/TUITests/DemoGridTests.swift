@@ -1,6 +1,7 @@
 // The demo grid plays its runs through the runner interface in order, and cancels.
 import XCTest
 @testable import TUI
+import Engine
 import Experiments
 
 final class DemoGridTests: XCTestCase {}
@@ -15,7 +16,7 @@ final class EventLog: @unchecked Sendable {
 // MARK: - Playing
 extension DemoGridTests {
     func testPlaysEveryRunAndEveryEpochThenFinishes() {
-        var c = fixtureChoices(); c.settings.epochs = 3
+        var c = fixtureChoices(); c.training["epochs"] = .int(3)
         let grid = DemoGrid(epochDelay: 0.001)
         let log = EventLog()
         let done = expectation(description: "grid finished")
@@ -31,12 +32,12 @@ extension DemoGridTests {
         var state = AppState(width: 80, height: 24, experiments: [c], source: "demo")
         send(&state, keys("s") + events.map { .engine($0) })
         XCTAssertFalse(state.gridActive)
-        XCTAssertEqual(state.results.rows.count, 3)
+        XCTAssertEqual(state.results.flatMap(\.rows).count, 3)
         XCTAssertEqual(state.progress.done, 6)
     }
 
     func testCancelAllStopsTheGridPromptly() {
-        var c = fixtureChoices(); c.settings.epochs = 1000
+        var c = fixtureChoices(); c.training["epochs"] = .int(1000)
         let grid = DemoGrid(epochDelay: 0.01)
         let log = EventLog()
         try! grid.start(c) { log.add($0) }
@@ -50,12 +51,12 @@ extension DemoGridTests {
     }
 
     func testCancellingOneRunLetsTheOthersFinish() {
-        var c = fixtureChoices(); c.settings.epochs = 5
+        var c = fixtureChoices(); c.training["epochs"] = .int(5)
         let grid = DemoGrid(epochDelay: 0.005)
         let log = EventLog()
         let done = expectation(description: "grid finished")
         try! grid.start(c) { e in log.add(e); if case .gridFinished = e { done.fulfill() } }
-        grid.cancel(run: RunID(dataset: "shapes", shots: 4, method: "coop", seed: 2,
+        grid.cancel(run: RunID(dataset: "shapes", shots: 4, kind: .coop, seed: 2,
                                specHash: String(format: "%08x", demoHash("shapes", 4, "coop", 2) & 0xffff_ffff)))
         wait(for: [done], timeout: 5)
         let cancelled = log.all.compactMap { e -> RunID? in if case .cancelled(let id) = e { return id }; return nil }

@@ -18,7 +18,7 @@ final class Box<T> { var value: T; init(_ v: T) { value = v } }
 extension LoopTests {
     func testStartRunsTheGridAndEventsComeBackThroughTheQueue() {
         let runner = RecordingRunner()
-        let loop = Loop(catalog: FakeCatalog(), runner: runner, exporter: TableExporter(),
+        let loop = Loop(catalog: FakeCatalog(), runner: runner, exporter: TableFileExporter(),
                         experiments: [fixtureChoices()], environment: [:])
         XCTAssertTrue(loop.handle(.key(.char("s"))))
         XCTAssertEqual(runner.started, [fixtureChoices()])
@@ -32,7 +32,7 @@ extension LoopTests {
 
     func testRunnerThatCannotStartReportsIt() {
         let runner = RecordingRunner(); runner.failWith = "no model at ./model"
-        let loop = Loop(catalog: FakeCatalog(), runner: runner, exporter: TableExporter(),
+        let loop = Loop(catalog: FakeCatalog(), runner: runner, exporter: TableFileExporter(),
                         experiments: [fixtureChoices()], environment: [:])
         _ = loop.handle(.key(.char("s")))
         for m in loop.queue.drain() { _ = loop.handle(m) }
@@ -42,7 +42,7 @@ extension LoopTests {
 
     func testExportGoesThroughThePassedExporterWithTheTable() {
         let seen = Box<[(ExportRequest, Int)]>([])
-        let exporter = ClosureExporter { req, table in seen.value.append((req, table.rows.count)); return "wrote \(req.path)" }
+        let exporter = ClosureExporter { req, tables in seen.value.append((req, tables.reduce(0) { $0 + $1.rows.count })); return "wrote \(req.path)" }
         let loop = Loop(catalog: FakeCatalog(), runner: RecordingRunner(), exporter: exporter,
                         experiments: [fixtureChoices()], environment: [:])
         loop.state = finishedState()
@@ -57,7 +57,7 @@ extension LoopTests {
 
     func testQuitWithActiveRunsCancelsThemAll() {
         let runner = RecordingRunner()
-        let loop = Loop(catalog: FakeCatalog(), runner: runner, exporter: TableExporter(),
+        let loop = Loop(catalog: FakeCatalog(), runner: runner, exporter: TableFileExporter(),
                         experiments: [fixtureChoices()], environment: [:])
         _ = loop.handle(.key(.char("s")))
         _ = loop.handle(.key(.char("q")))
@@ -69,7 +69,7 @@ extension LoopTests {
 
     func testSaveWritesThroughTheCatalog() {
         let catalog = FakeCatalog()
-        let loop = Loop(catalog: catalog, runner: RecordingRunner(), exporter: TableExporter(),
+        let loop = Loop(catalog: catalog, runner: RecordingRunner(), exporter: TableFileExporter(),
                         experiments: [fixtureChoices()], environment: [:])
         _ = loop.handle(.key(.char("w")))
         for m in loop.queue.drain() { _ = loop.handle(m) }

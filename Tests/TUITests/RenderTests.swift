@@ -1,6 +1,7 @@
 // Screen-buffer snapshots at 80×24, 120×40 and too-small, plus checks that do not depend on a recorded screen.
 import XCTest
 @testable import TUI
+import Engine
 import Experiments
 
 final class RenderTests: XCTestCase {}
@@ -116,11 +117,10 @@ extension RenderTests {
 
     func testLabelledMethodsAreDrawnByTheirKind() {
         var c = fixtureChoices()
-        c.methods = [Toggle("clip-ens"), Toggle("pg-0.8")]
-        c.methodKinds = ["clip-ens": "zeroshot", "pg-0.8": "prograd"]
+        c.methods = [MethodChoice(.zeroshot, label: "clip-ens"), MethodChoice(.prograd, label: "pg-0.8")]
         XCTAssertEqual(c.estimatedSeconds, 2 * (1 + 10), accuracy: 1e-9, "a labelled zero-shot evaluates once")
         var s = AppState(width: 120, height: 40, experiments: [c], source: "x")
-        let zs = runID("clip-ens"), pg = runID("pg-0.8")
+        let zs = runID("clip-ens", kind: .zeroshot), pg = runID("pg-0.8", kind: .prograd)
         send(&s, keys("s") + [.engine(.queued(zs)), .engine(.queued(pg)),
                               .engine(.finished(zs, FinalMetrics(baseAccuracy: 0.6, newAccuracy: 0.7, seconds: 1))),
                               .engine(.started(pg, resumedFromEpoch: 0)),
@@ -138,10 +138,10 @@ extension RenderTests {
         let row = (0..<b.height).first { b.line($0).contains("shapes") }!
         let col = b.line(row).distance(from: b.line(row).startIndex, to: b.line(row).range(of: "shapes")!.lowerBound)
         XCTAssertEqual(b[col, row].role, .selected)
-        let nCtx = s.setup.rows.firstIndex(of: .setting(.nCtx))!
-        send(&s, Array(repeating: .key(.down), count: nCtx - 1) + [.key(.enter)] + keys("2"))
+        moveSetupCursor(&s, to: .methodSetting(method: 1, key: "nCtx"))
+        send(&s, [.key(.enter)] + keys("2"))
         b = rendered(s)
-        XCTAssertTrue(b.plainText.contains("n_ctx      42_"))
+        XCTAssertTrue(b.plainText.contains("n_ctx      42_"), b.plainText)
         XCTAssertTrue(b.line(23).hasPrefix("Enter apply  Esc cancel"))
     }
 

@@ -1,32 +1,34 @@
-// The results table (mean ± std over seeds, best marked) and its export in every format.
+// The results pane shows the tables `prograd export` builds (ResultTable): mean ± std over seeds, H of the means,
+// Average rows, target rows, best marked; its export is TableFormatter's.
 import XCTest
 @testable import TUI
+import Engine
 import Experiments
 
 final class ResultsTests: XCTestCase {}
 
 // MARK: - Table
 extension ResultsTests {
-    func testMeanStdAndHarmonicOverSeeds() {
-        let table = finishedState().results
+    func testMeanStdAndHarmonicOverSeeds() throws {
+        let tables = finishedState().results
+        XCTAssertEqual(tables.count, 1)
+        let table = tables[0]
+        XCTAssertEqual(table.columns, ["Base", "New", "H"])
         XCTAssertEqual(table.rows.map(\.method), ["zeroshot", "coop", "prograd"])
+        XCTAssertEqual(table.rows.map(\.methodName), ["Zero-shot CLIP", "CoOp", "ProGrad"])
         let coop = table.rows[1]
-        XCTAssertEqual(coop.seeds, [1, 2])
-        XCTAssertEqual(coop.base.mean, 87.5, accuracy: 1e-9)
-        XCTAssertEqual(coop.base.std!, 0.5, accuracy: 1e-9)   // population std of 87, 88 (as prograd export)
+        XCTAssertEqual(coop.seeds, 2)
+        XCTAssertEqual(coop.cells[0]!.mean, 87.5, accuracy: 1e-9)
+        XCTAssertEqual(coop.cells[0]!.std!, 0.5, accuracy: 1e-9)   // population std of 87, 88 (as prograd export)
         let pg = table.rows[2]
-        XCTAssertEqual(pg.new!.mean, 69, accuracy: 1e-9)
-        // H of the means; its std is that of the per-seed H values.
-        XCTAssertEqual(pg.harmonic!.mean, harmonicMeanOf(84, 69), accuracy: 1e-9)
-        let h1 = harmonicMeanOf(0.84, 0.68) * 100, h2 = harmonicMeanOf(0.84, 0.70) * 100
-        XCTAssertEqual(pg.harmonic!.std!, abs(h1 - h2) / 2, accuracy: 1e-9)
-        XCTAssertTrue(coop.bestBase); XCTAssertFalse(pg.bestBase)
-        XCTAssertTrue(pg.bestNew && !table.rows[0].bestNew, "ProGrad (69) beats zero-shot (68) on new")
-        XCTAssertTrue(pg.bestHarmonic)
+        XCTAssertEqual(pg.cells[1]!.mean, 69, accuracy: 1e-9)
+        XCTAssertEqual(pg.cells[2]!.mean, harmonicMeanOf(84, 69), accuracy: 1e-9)   // H of the means
+        XCTAssertTrue(coop.cells[0]!.best); XCTAssertFalse(pg.cells[0]!.best)
+        XCTAssertTrue(pg.cells[1]!.best && !table.rows[0].cells[1]!.best, "ProGrad (69) beats zero-shot (68) on new")
     }
 
     func testRunningAndFailedRunsStayOutOfTheTable() {
-        XCTAssertEqual(liveState(width: 80, height: 24).results.rows.map(\.method), ["zeroshot"])
+        XCTAssertEqual(liveState(width: 80, height: 24).results.flatMap(\.rows).map(\.method), ["zeroshot"])
     }
 
     func testAverageRowsFollowWhenThereAreSeveralDatasets() {
@@ -34,60 +36,56 @@ extension ResultsTests {
         send(&s, [.engine(.finished(runID("coop", dataset: "a"), FinalMetrics(baseAccuracy: 0.8, newAccuracy: 0.6, seconds: 1))),
                   .engine(.finished(runID("coop", dataset: "b"), FinalMetrics(baseAccuracy: 0.6, newAccuracy: 0.4, seconds: 1))),
                   .engine(.finished(runID("prograd", dataset: "a"), FinalMetrics(baseAccuracy: 0.7, newAccuracy: 0.7, seconds: 1)))])
-        let rows = s.results.rows
-        XCTAssertEqual(rows.map(\.dataset), ["a", "b", "a", averageRowName, averageRowName])
-        XCTAssertEqual(rows[3].method, "coop")
-        XCTAssertEqual(rows[3].base.mean, 70, accuracy: 1e-9)
-        XCTAssertNil(rows[3].base.std)
-        XCTAssertEqual(rows[3].harmonic!.mean, harmonicMeanOf(70, 50), accuracy: 1e-9)
-        XCTAssertEqual(rows[3].base.formatted, "70.00")
+        let rows = s.results[0].rows
+        XCTAssertEqual(rows.map(\.dataset), ["a", "a", "b", "Average", "Average"])
+        let average = rows[3]
+        XCTAssertTrue(average.isAverage)
+        XCTAssertEqual(average.method, "coop")
+        XCTAssertEqual(average.cells[0]!.mean, 70, accuracy: 1e-9)
+        XCTAssertNil(average.cells[0]!.std)
+        XCTAssertEqual(average.cells[2]!.mean, harmonicMeanOf(70, 50), accuracy: 1e-9)
+    }
+
+    func testOneSeedShowsNoPlusMinus() {
+        var s = AppState(width: 100, height: 30, experiments: [fixtureChoices()], source: "x")
+        send(&s, [.engine(.finished(runID("coop"), FinalMetrics(baseAccuracy: 0.7, newAccuracy: 0.5, seconds: 1)))])
+        s.focus = .results
+        let screen = rendered(s).plainText
+        XCTAssertTrue(screen.contains("70.00"), screen)
+        XCTAssertFalse(screen.contains("± 0.00"), screen)
     }
 
     func testFewShotRowsHaveOnlyAccuracy() {
         var s = AppState(width: 80, height: 24, experiments: [fixtureChoices()], source: "x")
-        send(&s, [.engine(.finished(runID("coop"), FinalMetrics(baseAccuracy: 0.7, seconds: 1)))])
-        XCTAssertFalse(s.results.hasNew)
-        XCTAssertNil(s.results.rows[0].new)
+        send(&s, [.engine(.finished(runID("coop", protocol: .fewShot), FinalMetrics(baseAccuracy: 0.7, seconds: 1)))])
+        XCTAssertEqual(s.results[0].columns, ["Accuracy"])
+        XCTAssertEqual(s.results[0].rows[0].cells.count, 1)
+    }
+
+    func testCrossDatasetTargetsAndTheirAverageAppear() {
+        var s = AppState(width: 80, height: 24, experiments: [fixtureChoices()], source: "x")
+        let id = runID("coop", dataset: "ImageNet", shots: 16, protocol: .crossDataset)
+        send(&s, [.engine(.finished(id, FinalMetrics(baseAccuracy: 0.7, seconds: 1,
+                                                     targetAccuracies: ["DTD": 0.4, "EuroSAT": 0.5])))])
+        let rows = s.results[0].rows
+        XCTAssertEqual(rows.map(\.dataset), ["ImageNet", "DTD", "EuroSAT", "Average"])
+        XCTAssertEqual(rows[3].cells[0]!.mean, 45, accuracy: 1e-9)   // over the targets, not the source
     }
 }
 
-// MARK: - Export formats
+// MARK: - Export
 extension ResultsTests {
-    func testCSVHasOneRowPerDatasetShotsMethod() {
-        let csv = TableExporter.render(finishedState().results, format: .csv)
-        let lines = csv.split(separator: "\n")
-        XCTAssertEqual(lines[0], "dataset,shots,method,seeds,base_mean,base_std,base_best,new_mean,new_std,new_best,h_mean,h_std,h_best")
-        XCTAssertEqual(lines.count, 4)
-        XCTAssertTrue(lines[2].hasPrefix("shapes,4,CoOp,2,87.50,0.50,1,55.00,0.00,0,"))
-    }
-
-    func testMarkdownAndLatexBoldTheBest() {
-        let table = finishedState().results
-        let md = TableExporter.render(table, format: .md)
-        XCTAssertTrue(md.contains("| shapes | 4 | CoOp | **87.50 ± 0.50** | 55.00 ± 0.00 |"))
-        let tex = TableExporter.render(table, format: .latex)
-        XCTAssertTrue(tex.contains("\\textbf{87.50 $\\pm$ 0.50}"))
-        XCTAssertTrue(tex.hasPrefix("\\begin{tabular}{lrlrrr}"))
-    }
-
-    func testJSONRoundTripsTheNumbers() throws {
-        let json = TableExporter.render(finishedState().results, format: .json)
-        let object = try JSONSerialization.jsonObject(with: Data(json.utf8)) as! [String: Any]
-        let rows = object["rows"] as! [[String: Any]]
-        XCTAssertEqual(rows.count, 3)
-        let base = rows[1]["base"] as! [String: Any]
-        XCTAssertEqual(base["mean"] as! Double, 87.5, accuracy: 1e-9)
-        XCTAssertEqual(base["best"] as? Bool, true)
-    }
-
-    func testExporterWritesTheFileAndReportsIt() throws {
-        let path = NSTemporaryDirectory() + "tui-export-\(UUID().uuidString).md"
-        defer { try? FileManager.default.removeItem(atPath: path) }
-        let msg = try TableExporter().export(ExportRequest(format: .md, path: path, experiment: "bench"),
-                                             table: finishedState().results)
-        XCTAssertEqual(msg, "wrote \(path) (md, 3 rows)")
-        XCTAssertTrue(try String(contentsOfFile: path, encoding: .utf8).hasPrefix("| Dataset | Shots | Method |"))
-        XCTAssertThrowsError(try TableExporter().export(ExportRequest(format: .csv, path: "/nonexistent/dir/x.csv",
-                                                                      experiment: "b"), table: finishedState().results))
+    func testExportIsTheTableFormattersOutputOfTheSameTables() throws {
+        let tables = finishedState().results
+        for format in ExportFormat.allCases {
+            let path = NSTemporaryDirectory() + "tui-export-\(UUID().uuidString).\(format.fileExtension)"
+            defer { try? FileManager.default.removeItem(atPath: path) }
+            let msg = try TableFileExporter().export(ExportRequest(format: format, path: path, experiment: "bench"),
+                                                     tables: tables)
+            XCTAssertEqual(msg, "wrote \(path) (\(format.rawValue), 3 rows)")
+            XCTAssertEqual(try String(contentsOfFile: path, encoding: .utf8), try TableFormatter.render(tables, as: format))
+        }
+        XCTAssertThrowsError(try TableFileExporter().export(ExportRequest(format: .csv, path: "/nonexistent/dir/x.csv",
+                                                                          experiment: "b"), tables: tables))
     }
 }

@@ -2,6 +2,7 @@
 // scripted executor), cancelling one run, and exporting through `prograd export`'s table code.
 import XCTest
 @testable import TUI
+import Engine
 import Experiments
 
 final class SpecWiringTests: XCTestCase {}
@@ -62,7 +63,7 @@ final class PacedExecutor: RunExecutor, @unchecked Sendable {
     func execute(_ run: ResolvedRun, task: PreparedTask, resume: RunCheckpoint?,
                  epochFinished: (EpochMetrics, RunCheckpoint) throws -> Void, isCancelled: () -> Bool) throws -> FinalMetrics {
         let epochs = run.identity.training.epochs
-        let prograd = run.identity.method.method == .prograd
+        let prograd = run.identity.method.kind == .prograd
         if epochs > 0 {
             for e in ((resume?.epoch ?? 0) + 1)...epochs {
                 if isCancelled() { throw RunCancelled() }
@@ -89,9 +90,11 @@ extension SpecWiringTests {
         XCTAssertEqual(c.shots.filter(\.on).map(\.value), [1])
         XCTAssertEqual(c.shots.map(\.value), [1, 2, 4, 8, 16])
         XCTAssertEqual(c.seeds.map(\.value), [1, 2, 3])
-        XCTAssertEqual(c.methods.filter(\.on).map(\.value), ["zeroshot", "coop", "prograd"])
-        XCTAssertEqual(c.settings, MethodSettings(nCtx: 16, ctxInit: "a photo of a", lambda: 0.8, temperature: 1, epochs: 3,
-                                                  augmentViews: 0))
+        XCTAssertEqual(c.methods.filter(\.on).map(\.label), ["zeroshot", "coop", "prograd"])
+        XCTAssertEqual(c.method("prograd")?.settings["lambda"], .double(0.8))
+        XCTAssertEqual(c.method("prograd")?.settings["nCtx"], .int(16), "the declaration's default is filled in")
+        XCTAssertEqual(c.method("coop")?.settings["lambda"], nil, "CoOp has no λ")
+        XCTAssertEqual(c.training["epochs"], .int(3))
         XCTAssertEqual(c.plannedRuns.count, 6)
         XCTAssertTrue(c.estimateIsGuess)
         XCTAssertTrue(c.estimateIsUnknown)
@@ -100,24 +103,25 @@ extension SpecWiringTests {
         partly.secondsPerEpoch = ["coop": 2]
         XCTAssertFalse(partly.estimateIsUnknown)
         XCTAssertTrue(partly.estimateText.hasSuffix("(partly a guess)"), partly.estimateText)
-        XCTAssertEqual(all[1].methods.map(\.value), ["coop-random", "zeroshot", "coop", "prograd"])
-        XCTAssertEqual(all[1].settings.ctxInit, "random")
-        XCTAssertEqual(all[1].kind(of: "coop-random"), "coop")
+        XCTAssertEqual(all[1].methods.map(\.label), ["coop-random", "zeroshot", "coop", "prograd"])
+        XCTAssertEqual(all[1].methods.map(\.on), [true, false, false, false])
+        XCTAssertEqual(all[1].method("coop-random")?.settings["ctxInit"], .text("random"))
+        XCTAssertEqual(all[1].method("coop-random")?.kind, .coop)
     }
 
     func testOnlyChangedSettingsOverrideTheMethods() throws {
         let world = SpecWorld()
         let catalog = SpecCatalog(url: world.file)
         var c = try catalog.loadAll()[0]
-        c.settings.nCtx = 4
+        c.methods[2].settings["nCtx"] = .int(4)      // ProGrad's n_ctx only
         c.seeds[1].on = false
         c.methods[0].on = false
         let spec = try catalog.spec(for: c)
         XCTAssertEqual(spec.seeds, [1])
-        XCTAssertEqual(spec.methods.map(\.method), [.coop, .prograd])
-        XCTAssertEqual(spec.methods.map(\.nCtx), [4, 4])
-        XCTAssertEqual(spec.methods[1].lambda, 0.8, "λ was not edited: the file's value stays")
-        XCTAssertNil(spec.methods[0].lambda)
+        XCTAssertEqual(spec.methods.map(\.kind), [.coop, .prograd])
+        XCTAssertEqual(spec.methods.map { $0["nCtx"] }, [nil, .int(4)], "editing one method's field changes that method")
+        XCTAssertEqual(spec.methods[1]["lambda"], .double(0.8), "λ was not edited: the file's value stays")
+        XCTAssertNil(spec.methods[0]["lambda"])
     }
 
     func testSaveWritesTheChoicesBackAndLeavesOtherExperiments() throws {
@@ -125,14 +129,14 @@ extension SpecWiringTests {
         let catalog = SpecCatalog(url: world.file)
         var c = try catalog.loadAll()[0]
         c.shots[2].on = true            // 4-shot
-        c.settings.temperature = 2
+        c.methods[2].settings["temperature"] = .double(2)
         XCTAssertEqual(try catalog.save(c), world.file.path)
         let reloaded = try SpecCatalog(url: world.file).loadAll()
         XCTAssertEqual(reloaded[0].shots.filter(\.on).map(\.value), [1, 4])
-        XCTAssertEqual(reloaded[0].settings.temperature, 2)
-        XCTAssertEqual(reloaded[1].methods.first?.value, "coop-random")
+        XCTAssertEqual(reloaded[0].method("prograd")?.settings["temperature"], .double(2))
+        XCTAssertEqual(reloaded[1].methods.first?.label, "coop-random")
         let file = try SpecDecoder.load(world.file)
-        XCTAssertEqual(file.experiments[0].methods[2].temperature, 2)
+        XCTAssertEqual(file.experiments[0].methods[2]["temperature"], .double(2))
     }
 }
 
@@ -148,7 +152,7 @@ extension SpecWiringTests {
         try runner.start(choices) { event in
             log.add(event)
             // Cancel CoOp seed 1 after its second epoch, from the runner's own thread.
-            if case .epochFinished(let id, let m) = event, id.method == "coop", id.seed == 1, m.epoch == 2 {
+            if case .epochFinished(let id, let m) = event, id.label == "coop", id.seed == 1, m.epoch == 2 {
                 runner.cancel(run: id)
             }
             if case .gridFinished = event { done.fulfill() }
@@ -156,7 +160,7 @@ extension SpecWiringTests {
         wait(for: [done], timeout: 20)
         var state = AppState(width: 120, height: 40, experiments: [choices], source: "experiments.json")
         send(&state, keys("s") + log.all.map { .engine($0) })
-        let coop1 = state.runs.values.first { $0.id.method == "coop" && $0.id.seed == 1 }!
+        let coop1 = state.runs.values.first { $0.id.label == "coop" && $0.id.seed == 1 }!
         XCTAssertEqual(coop1.status, .cancelled)
         XCTAssertEqual(coop1.epochs.map(\.epoch), [1, 2])
         XCTAssertEqual(state.runs.values.filter { $0.status == .done }.count, 5)
@@ -167,7 +171,7 @@ extension SpecWiringTests {
         XCTAssertEqual(stored.first { $0.id == coop1.id }?.status, .cancelled, "stored as cancelled, not failed")
         let out = world.folder.appendingPathComponent("table.md").path
         let message = try StoreExporter(catalog: catalog).export(ExportRequest(format: .md, path: out, experiment: "grid"),
-                                                                  table: state.results)
+                                                                  tables: state.results)
         XCTAssertTrue(message.hasPrefix("wrote \(out) (md,"))
         let table = try String(contentsOfFile: out, encoding: .utf8)
         XCTAssertTrue(table.contains("prograd"), table)

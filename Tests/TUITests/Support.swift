@@ -1,18 +1,24 @@
 // Test helpers: a fixture grid, event builders, a recording fake runner, and snapshot comparison.
 import XCTest
 @testable import TUI
+import Engine
 import Experiments
 
 /// A small base-to-new experiment: two datasets, 4 shots, three methods, two seeds.
 func fixtureChoices(name: String = "bench") -> SetupChoices {
     SetupChoices(name: name, datasets: [Toggle("shapes"), Toggle("textures", on: false)],
-                 shots: [Toggle(1, on: false), Toggle(4)], methods: [Toggle("zeroshot"), Toggle("coop"), Toggle("prograd")],
-                 seeds: [Toggle(1), Toggle(2)], settings: MethodSettings(nCtx: 4, epochs: 10),
+                 shots: [Toggle(1, on: false), Toggle(4)],
+                 methods: [MethodChoice(.zeroshot), MethodChoice(.coop, settings: ["nCtx": .int(4)]),
+                           MethodChoice(.prograd, settings: ["nCtx": .int(4)])],
+                 seeds: [Toggle(1), Toggle(2)], training: ["epochs": .int(10)],
                  secondsPerEpoch: ["coop": 2, "prograd": 3, "zeroshot": 1])
 }
 
-func runID(_ method: String, seed: Int = 1, dataset: String = "shapes", shots: Int = 4) -> RunID {
-    RunID(dataset: dataset, shots: shots, method: method, seed: seed, specHash: "h\(method)\(seed)")
+/// A run of the method called `method` (a registered kind, or a label of `kind`).
+func runID(_ method: String, kind: MethodKind? = nil, seed: Int = 1, dataset: String = "shapes", shots: Int = 4,
+           protocol: ExperimentProtocol = .baseToNew) -> RunID {
+    RunID(dataset: dataset, shots: shots, kind: kind ?? MethodKind(method), label: method, seed: seed, protocol: `protocol`,
+          specHash: "h\(dataset)\(shots)\(method)\(seed)")
 }
 
 func epoch(_ e: Int, of n: Int = 10, base: Double, new: Double, conflict: Double? = nil, cosine: Double? = nil) -> EpochMetrics {
@@ -43,7 +49,7 @@ func liveState(width: Int, height: Int) -> AppState {
                                                      conflict: 0.1 + 0.4 * t, cosine: 0.3 - 0.5 * t))))
     }
     msgs.append(.engine(.log(.warning, "skipped 2 unreadable images in shapes/train: a.png, b.png")))
-    msgs.append(.engine(.progress(done: 1, total: 6, etaSeconds: 95)))
+    msgs.append(.engine(.progress(GridProgress(done: 1, total: 6, etaSeconds: 95))))
     send(&s, msgs)
     return s
 }
@@ -84,4 +90,17 @@ final class RecordingRunner: GridRunning {
     }
     func cancel(run: RunID) { cancelled.append(run) }
     func cancelAll() { cancelledAll += 1 }
+}
+
+/// Presses ↓ (or ↑) on the setup screen until the cursor is on `row` (unfolding a method's settings on the way).
+func moveSetupCursor(_ s: inout AppState, to row: SetupRow, file: StaticString = #filePath, line: UInt = #line) {
+    for _ in 0..<200 {
+        let rows = s.setup.rows
+        if rows[s.setup.cursor] == row { return }
+        let target: Int
+        if let i = rows.firstIndex(of: row) { target = i } else if case .methodSetting(let m, _) = row,
+            let i = rows.firstIndex(of: .method(m)) { target = i } else { break }
+        send(&s, [.key(target > s.setup.cursor ? .down : .up)])
+    }
+    XCTFail("setup row \(row) not reached", file: file, line: line)
 }

@@ -12,7 +12,7 @@ final class TerminalLossTests: XCTestCase {
     }
 
     func activeLoop(_ runner: RecordingRunner) -> Loop {
-        let loop = Loop(catalog: FakeCatalog(), runner: runner, exporter: TableExporter(),
+        let loop = Loop(catalog: FakeCatalog(), runner: runner, exporter: TableFileExporter(),
                         experiments: [fixtureChoices()], environment: [:])
         _ = loop.handle(.key(.char("s")))
         XCTAssertTrue(loop.state.hasActiveRuns)
@@ -59,7 +59,7 @@ extension TerminalLossTests {
 
     func testLostTerminalWithoutRunsCancelsNothing() {
         let runner = RecordingRunner()
-        let loop = Loop(catalog: FakeCatalog(), runner: runner, exporter: TableExporter(),
+        let loop = Loop(catalog: FakeCatalog(), runner: runner, exporter: TableFileExporter(),
                         experiments: [fixtureChoices()], environment: [:])
         XCTAssertEqual(loop.terminalLost(), 74)
         XCTAssertEqual(runner.cancelledAll, 0)

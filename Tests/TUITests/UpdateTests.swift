@@ -24,7 +24,7 @@ extension UpdateTests {
         XCTAssertEqual(coop.status, .running)
         XCTAssertEqual(coop.epochs.map(\.epoch), [1, 2, 3, 4, 5, 6])
         XCTAssertEqual(s.shownGroup, RunGroup(dataset: "shapes", shots: 4, seed: 1))
-        XCTAssertEqual(s.shownRuns.map(\.id.method), ["zeroshot", "coop", "prograd"])
+        XCTAssertEqual(s.shownRuns.map(\.id.label), ["zeroshot", "coop", "prograd"])
         XCTAssertEqual(s.runs[runID("zeroshot")]!.status, .done)
         XCTAssertTrue(s.log.contains { $0.text == "resumed \(runID("prograd")) from epoch 3" })
         XCTAssertEqual(s.log.last?.level, .warning)
@@ -140,7 +140,7 @@ extension UpdateTests {
     func testFilterNarrowsTheRunListAndEscClearsIt() {
         var s = liveState(width: 80, height: 24)
         send(&s, keys("/prog"))
-        XCTAssertEqual(s.visibleRuns.map(\.id.method), ["prograd", "prograd"])
+        XCTAssertEqual(s.visibleRuns.map(\.id.label), ["prograd", "prograd"])
         send(&s, [.key(.enter)])
         XCTAssertNil(s.filterEditing)
         XCTAssertEqual(s.filter, "prog")
@@ -183,23 +183,24 @@ extension UpdateTests {
 
     func testSettingsStepWithArrowsAndEditWithEnter() {
         var s = AppState(width: 80, height: 24, experiments: [fixtureChoices()], source: "x")
-        let nCtxRow = s.setup.rows.firstIndex(of: .setting(.nCtx))!
-        send(&s, Array(repeating: .key(.down), count: nCtxRow))
+        let prograd = 2
+        moveSetupCursor(&s, to: .methodSetting(method: prograd, key: "nCtx"))
         send(&s, [.key(.right), .key(.right)])
-        XCTAssertEqual(s.setup.choices.settings.nCtx, 6)
+        XCTAssertEqual(s.setup.choices.methods[prograd].settings["nCtx"], .int(6))
+        XCTAssertEqual(s.setup.choices.methods[1].settings["nCtx"], .int(4), "CoOp's n_ctx is its own")
         send(&s, [.key(.enter), .key(.backspace)] + keys("16") + [.key(.enter)])
-        XCTAssertEqual(s.setup.choices.settings.nCtx, 16)
+        XCTAssertEqual(s.setup.choices.methods[prograd].settings["nCtx"], .int(16))
         XCTAssertNil(s.setup.editing)
-        send(&s, [.key(.down), .key(.down)])   // λ
+        moveSetupCursor(&s, to: .methodSetting(method: prograd, key: "lambda"))
         send(&s, [.key(.enter), .key(.backspace), .key(.backspace)] + keys("x") + [.key(.enter)])
-        XCTAssertEqual(s.status, "λ must be a number from 0 to 10 (0 = CoOp)")
+        XCTAssertEqual(s.status, "λ must be a number from 0 to 10, got \"x\"")
         XCTAssertNotNil(s.setup.editing, "a wrong value keeps the field open")
         send(&s, [.key(.backspace)] + keys("0.8") + [.key(.enter)])
-        XCTAssertEqual(s.setup.choices.settings.lambda, 0.8)
-        send(&s, [.key(.down), .key(.down)])   // epochs
+        XCTAssertEqual(s.setup.choices.methods[prograd].settings["lambda"], .double(0.8))
+        moveSetupCursor(&s, to: .training("epochs"))
         send(&s, [.key(.enter)] + Array(repeating: .key(.backspace), count: 3) + keys("auto") + [.key(.enter)])
-        XCTAssertNil(s.setup.choices.settings.epochs)
-        XCTAssertEqual(s.setup.choices.settings.epochs(forShots: 4), 100)
+        XCTAssertNil(s.setup.choices.training["epochs"])
+        XCTAssertEqual(s.setup.choices.trainingSettings(of: PlannedRun(dataset: "shapes", shots: 4, method: "coop", seed: 1)).epochs, 100)
     }
 
     func testLeftRightOnTheExperimentRowSwitchesExperiment() {

@@ -4,14 +4,14 @@
 // the cosine restarts its count after the warm-up, so with one warm-up epoch the last epoch never reaches zero.
 import Foundation
 
-/// The learning rate for each epoch.
+/// The learning rate for each epoch (the values come from `TrainingSettings`, where their defaults are declared).
 public struct CosineSchedule: Codable, Equatable, Sendable {
     public var baseLR: Double
     public var maxEpoch: Int
     public var warmupEpochs: Int
     public var warmupLR: Double
 
-    public init(baseLR: Double = 0.002, maxEpoch: Int, warmupEpochs: Int = 1, warmupLR: Double = 1e-5) {
+    public init(baseLR: Double, maxEpoch: Int, warmupEpochs: Int, warmupLR: Double) {
         self.baseLR = baseLR; self.maxEpoch = maxEpoch; self.warmupEpochs = warmupEpochs; self.warmupLR = warmupLR
     }
 

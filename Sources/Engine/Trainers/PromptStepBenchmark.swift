@@ -48,23 +48,24 @@ public enum PromptStepBenchmark {
             let labels = (0..<32).map { $0 % n }
             let teacher = try ZeroShotClassifier(classNames: names, templates: ["a photo of a {}."], tokenizer: tok,
                                                  tower: model.text, logitScale: model.logitScale)
-            for method in [PromptMethod.coop, .prograd] {
+            for method in [MethodKind.coop, .prograd] {
                 let learner = try PromptLearner(classNames: names, settings: PromptSettings(contextLength: 16),
                                                 tokenizer: tok, tower: model.text)
                 learner.useSharedPrefix = sharedPrefix
-                let trainer = try PromptTrainer(method: method, learner: learner, tower: model.text, tokenizer: tok,
+                let trainer = try PromptTrainer(learner: learner, tower: model.text, tokenizer: tok,
                                                 logitScale: model.logitScale, trainFeatures: features, labels: labels,
-                                                teacher: teacher, settings: PromptTrainingSettings(epochs: 1))
+                                                alignment: method == .prograd ? GradientAlignment(teacher: teacher) : nil,
+                                                training: TrainingSettings(epochs: 1))
                 var wall: [Double] = [], cpu: [Double] = []
                 for r in 0...repeats {
                     let start = DispatchTime.now().uptimeNanoseconds, cpu0 = cpuSeconds()
                     _ = try trainer.step(batch: Array(0..<32), lr: 0.002)
                     let ms = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6, cms = (cpuSeconds() - cpu0) * 1e3
-                    log(String(format: "%@ step, %d classes, run %d: %.1f ms wall, %.1f ms CPU", method.rawValue, n, r, ms, cms))
+                    log(String(format: "%@ step, %d classes, run %d: %.1f ms wall, %.1f ms CPU", method.name, n, r, ms, cms))
                     if r > 0 { wall.append(ms); cpu.append(cms) }      // run 0 warms up
                 }
-                out["\(method.rawValue)_step_ms", default: [:]][n] = EngineBenchmark.median(wall)
-                out["\(method.rawValue)_step_cpu_ms", default: [:]][n] = EngineBenchmark.median(cpu)
+                out["\(method.name)_step_ms", default: [:]][n] = EngineBenchmark.median(wall)
+                out["\(method.name)_step_cpu_ms", default: [:]][n] = EngineBenchmark.median(cpu)
             }
         }
         return out

@@ -4,39 +4,19 @@
 // ProGrad.public/trainers/prograd.py ProGrad.forward_backward and Dassl prograd_backward_and_update semantics).
 import Foundation
 
-/// The method that trains the context.
-public enum PromptMethod: String, Codable, CaseIterable, Sendable {
-    case coop, prograd
-}
+/// ProGrad's gradient alignment: the domain gradient is projected against the gradient of the distillation loss to the
+/// zero-shot teacher whenever the two conflict (λ = 0 leaves it unchanged; T is the distillation temperature).
+public struct GradientAlignment {
+    public var teacher: ZeroShotClassifier
+    public var lambda: Double
+    public var temperature: Double
 
-/// Optimizer, schedule and ProGrad settings (Dassl's defaults).
-public struct PromptTrainingSettings: Codable, Equatable, Sendable {
-    public var epochs: Int
-    public var batchSize: Int = 32
-    public var lr: Double = 0.002
-    public var momentum: Double = 0.9
-    public var weightDecay: Double = 5e-4
-    public var warmupEpochs: Int = 1
-    public var warmupLR: Double = 1e-5
-    public var lambda: Double = 1            // ProGrad's λ; 0 reproduces CoOp
-    public var temperature: Double = 1       // ProGrad's T
-    public var shuffleSeed: UInt64 = 1       // batch order and view choice
-
-    public init(epochs: Int, batchSize: Int = 32, lr: Double = 0.002, momentum: Double = 0.9,
-                weightDecay: Double = 5e-4, warmupEpochs: Int = 1, warmupLR: Double = 1e-5, lambda: Double = 1,
-                temperature: Double = 1, shuffleSeed: UInt64 = 1) {
-        self.epochs = epochs; self.batchSize = batchSize; self.lr = lr; self.momentum = momentum
-        self.weightDecay = weightDecay; self.warmupEpochs = warmupEpochs; self.warmupLR = warmupLR
-        self.lambda = lambda; self.temperature = temperature; self.shuffleSeed = shuffleSeed
-    }
-
-    /// Dassl's cosine schedule for these settings.
-    public var schedule: CosineSchedule {
-        CosineSchedule(baseLR: lr, maxEpoch: epochs, warmupEpochs: warmupEpochs, warmupLR: warmupLR)
+    public init(teacher: ZeroShotClassifier, lambda: Double = 1, temperature: Double = 1) {
+        self.teacher = teacher; self.lambda = lambda; self.temperature = temperature
     }
 }
 
-/// What one step measured. ProGrad fields are nil for CoOp.
+/// What one step measured. Alignment fields are nil without alignment.
 public struct StepRecord: Codable, Equatable, Sendable {
     public var lossCE: Double
     public var lossKL: Double?
@@ -85,10 +65,12 @@ public struct TrainerState: Codable, Equatable, Sendable {
     public var shuffleSeed: UInt64
 }
 
-/// Trains one prompt learner with CoOp or ProGrad over cached image features.
+/// Trains one prompt learner over cached image features: CoOp, and ProGrad when an alignment is given.
 public final class PromptTrainer {
-    public let method: PromptMethod
-    public let settings: PromptTrainingSettings
+    public let training: TrainingSettings
+    /// The batch order and view choice generator's seed.
+    public let shuffleSeed: UInt64
+    public let alignment: GradientAlignment?
     public let learner: PromptLearner
     public let tower: PromptTextEncoding
     public let tokenizer: PromptTokenizing
@@ -101,16 +83,15 @@ public final class PromptTrainer {
     let images: [Float]          // [N, D] normalized
     let labels: [Int]
     let imageIndex: [Int]?       // row → source image, when rows are augmented views
-    let teacher: ZeroShotClassifier?
     let scale: Float
     let dim: Int
 
     /// `trainFeatures` [N, D] are raw image features (one row per image or per augmented view; `imageIndex` maps a
     /// view to its image so that an epoch sees each image once, through one randomly chosen view). `logitScale` is
-    /// the raw parameter. ProGrad needs `teacher` (zero-shot CLIP over the same classes with the hand-crafted template).
-    public init(method: PromptMethod, learner: PromptLearner, tower: PromptTextEncoding, tokenizer: PromptTokenizing,
+    /// the raw parameter. An `alignment` (ProGrad) brings its teacher: zero-shot CLIP over the same classes.
+    public init(learner: PromptLearner, tower: PromptTextEncoding, tokenizer: PromptTokenizing,
                 logitScale: Float, trainFeatures: [Float], labels: [Int], imageIndex: [Int]? = nil,
-                teacher: ZeroShotClassifier? = nil, settings: PromptTrainingSettings) throws {
+                alignment: GradientAlignment? = nil, training: TrainingSettings, shuffleSeed: UInt64 = 1) throws {
         let d = tower.featureDimension
         guard trainFeatures.count == labels.count * d else {
             throw EngineError.invalidArgument("trainer: train features have \(trainFeatures.count) values, expected \(labels.count) rows × \(d)")
@@ -121,22 +102,24 @@ public final class PromptTrainer {
         if let idx = imageIndex, idx.count != labels.count {
             throw EngineError.invalidArgument("trainer: imageIndex has \(idx.count) entries for \(labels.count) rows")
         }
-        if method == .prograd {
-            guard let t = teacher else { throw EngineError.invalidArgument("trainer: ProGrad needs the zero-shot teacher") }
+        if let t = alignment?.teacher {
             guard t.classNames.count == learner.classCount else {
                 throw EngineError.invalidArgument("trainer: the teacher has \(t.classNames.count) classes, the prompt learner \(learner.classCount)")
             }
         }
-        guard settings.batchSize >= 1, settings.epochs >= 1 else {
+        guard training.batchSize >= 1, training.epochs >= 1 else {
             throw EngineError.invalidArgument("trainer: batch size and epochs must be at least 1")
         }
-        self.method = method; self.settings = settings; self.learner = learner; self.tower = tower
-        self.tokenizer = tokenizer; self.teacher = teacher; self.dim = d
+        self.training = training; self.shuffleSeed = shuffleSeed; self.alignment = alignment; self.learner = learner
+        self.tower = tower; self.tokenizer = tokenizer; self.dim = d
         self.images = CosineLogitHead.normalizeRows(trainFeatures, rows: labels.count, cols: d)
         self.labels = labels; self.imageIndex = imageIndex
         self.scale = exp(logitScale)
-        self.optimizer = SGD(settings: SGDSettings(momentum: Float(settings.momentum), weightDecay: Float(settings.weightDecay)))
+        self.optimizer = SGD(settings: SGDSettings(momentum: Float(training.momentum), weightDecay: Float(training.weightDecay)))
     }
+
+    /// "prograd" with alignment, else "coop" (for messages).
+    var methodName: String { alignment == nil ? "coop" : "prograd" }
 
     /// Number of items (images) per epoch.
     var itemCount: Int { imageIndex.map { Set($0).count } ?? labels.count }
@@ -145,7 +128,7 @@ public final class PromptTrainer {
     /// generator seeded by (shuffleSeed, epoch); like Dassl's train loader, the last short batch is dropped when there
     /// is at least one full batch.
     public func batches(epoch: Int) -> [[Int]] {
-        var rng = SplitMix64(seed: settings.shuffleSeed &* 0x9E37_79B9_7F4A_7C15 &+ UInt64(epoch))
+        var rng = SplitMix64(seed: shuffleSeed &* 0x9E37_79B9_7F4A_7C15 &+ UInt64(epoch))
         var items: [Int]
         if let idx = imageIndex {
             var rowsOf: [Int: [Int]] = [:]
@@ -162,15 +145,15 @@ public final class PromptTrainer {
             let j = Int(rng.next() % UInt64(i + 1))
             items.swapAt(i, j)
         }
-        let b = settings.batchSize
+        let b = training.batchSize
         let full = items.count / b
         var out = (0..<full).map { Array(items[($0 * b)..<(($0 + 1) * b)]) }
         if full == 0 && !items.isEmpty { out.append(items) }
         return out
     }
 
-    /// The losses and context gradients of one batch: one forward, one backward with the cotangents of L_ce and (for
-    /// ProGrad) L_kl stacked. Nothing is updated.
+    /// The losses and context gradients of one batch: one forward, one backward with the cotangents of L_ce and (with
+    /// alignment) L_kl stacked. Nothing is updated.
     public func gradients(batch: [Int]) throws -> StepGradients {
         let b = batch.count, d = dim, c = learner.classCount
         var f = [Float](repeating: 0, count: b * d)                  // [b, D] normalized image features
@@ -184,14 +167,14 @@ public final class PromptTrainer {
         let logits = CosineLogitHead.logits(images: f, batch: b, texts: textsN, classes: c, dim: d, scale: scale)
         let ce = Losses.crossEntropy(logits: logits, labels: y, classes: c)
         guard ce.loss.isFinite else {
-            throw EngineError.numerical("\(method) step \(stepsDone): the cross-entropy loss is \(ce.loss); the context has diverged (lower the learning rate) or the image features contain NaN/Inf")
+            throw EngineError.numerical("\(methodName) step \(stepsDone): the cross-entropy loss is \(ce.loss); the context has diverged (lower the learning rate) or the image features contain NaN/Inf")
         }
         var dLogits = ce.dLogits
         var kl: LossAndGradient?
-        if method == .prograd, let teacher {
-            let z = teacher.logits(normalizedImages: f, batch: b)
+        if let alignment {
+            let z = alignment.teacher.logits(normalizedImages: f, batch: b)
             try Self.checkStudentDiffersFromTeacher(student: logits, teacher: z, step: stepsDone)
-            let k = Losses.distillation(student: logits, teacher: z, batch: b, classes: c, temperature: settings.temperature)
+            let k = Losses.distillation(student: logits, teacher: z, batch: b, classes: c, temperature: alignment.temperature)
             guard k.loss.isFinite else {
                 throw EngineError.numerical("prograd step \(stepsDone): the KL loss L_kl is \(k.loss); the context has diverged (lower the learning rate) or the teacher's features contain NaN/Inf")
             }
@@ -210,15 +193,15 @@ public final class PromptTrainer {
     }
 
     /// One optimization step on the rows `batch` at learning rate `lr`:
-    /// forward → zero grad → backward (stacked) → project (ProGrad) → SGD update → statistics.
+    /// forward → zero grad → backward (stacked) → project (alignment) → SGD update → statistics.
     public func step(batch: [Int], lr: Float) throws -> StepRecord {
         stepsDone += 1
         let grads = try gradients(batch: batch)
         let gd = grads.domain
         var record: StepRecord
         let g: [Float]
-        if let gg = grads.general {
-            let p = try ProGradProjection.project(domain: gd, general: gg, lambda: settings.lambda)
+        if let gg = grads.general, let alignment {
+            let p = try ProGradProjection.project(domain: gd, general: gg, lambda: alignment.lambda)
             g = p.gradient
             record = StepRecord(lossCE: grads.lossCE, lossKL: grads.lossKL, conflict: p.conflict, cosine: p.cosine,
                                 normDomain: p.normDomain, normGeneral: p.normGeneral)
@@ -227,7 +210,7 @@ public final class PromptTrainer {
             var n = 0.0
             for v in gd { n += Double(v) * Double(v) }
             guard n.isFinite else {
-                throw EngineError.numerical("coop step \(stepsDone): the gradient w.r.t. the context is NaN or infinite; lower the learning rate")
+                throw EngineError.numerical("\(methodName) step \(stepsDone): the gradient w.r.t. the context is NaN or infinite; lower the learning rate")
             }
             record = StepRecord(lossCE: grads.lossCE, lossKL: nil, conflict: nil, cosine: nil, normDomain: n.squareRoot(),
                                 normGeneral: nil)
@@ -251,7 +234,7 @@ public final class PromptTrainer {
     /// every step; when it returns true the epoch is abandoned and nil returned (resume from the last saved state).
     public func trainEpoch(shouldStop: () -> Bool = { false }) throws -> EpochRecord? {
         let e = epochsDone
-        let lr = settings.schedule.lr(epoch: e)
+        let lr = training.schedule.lr(epoch: e)
         var steps: [StepRecord] = []
         for batch in batches(epoch: e) {
             if shouldStop() { return nil }
@@ -290,7 +273,7 @@ public final class PromptTrainer {
     /// The state to resume from (context, momentum buffer, completed epochs, shuffle seed).
     public var state: TrainerState {
         TrainerState(context: learner.context, momentumBuffer: optimizer.momentumBuffer, epochsDone: epochsDone,
-                     shuffleSeed: settings.shuffleSeed)
+                     shuffleSeed: shuffleSeed)
     }
 
     /// Continues from a saved state of a trainer with the same settings and classes.
@@ -298,8 +281,8 @@ public final class PromptTrainer {
         guard s.context.count == learner.contextCount else {
             throw EngineError.invalidArgument("resume: the saved context has \(s.context.count) values, this prompt learner needs \(learner.contextCount); the run's settings changed")
         }
-        guard s.shuffleSeed == settings.shuffleSeed else {
-            throw EngineError.invalidArgument("resume: the saved state used shuffle seed \(s.shuffleSeed), this run \(settings.shuffleSeed)")
+        guard s.shuffleSeed == shuffleSeed else {
+            throw EngineError.invalidArgument("resume: the saved state used shuffle seed \(s.shuffleSeed), this run \(shuffleSeed)")
         }
         if let m = s.momentumBuffer, m.count != s.context.count {
             throw EngineError.invalidArgument("resume: the saved momentum buffer has \(m.count) values, the context \(s.context.count)")

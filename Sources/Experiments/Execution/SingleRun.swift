@@ -1,4 +1,5 @@
 // A single run described on the command line, as a one-run grid.
+import Engine
 import Foundation
 
 extension ResolvedRun {

@@ -28,8 +28,8 @@ public struct CurveExport: Sendable {
         var order: [String] = []
         var grouped: [String: (dataset: String, shots: Int, method: String, epochs: [Int: [EpochMetrics]])] = [:]
         for r in records where !r.epochs.isEmpty {
-            let key = "\(r.id.dataset)|\(r.id.shots)|\(r.id.method)"
-            if grouped[key] == nil { order.append(key); grouped[key] = (r.id.dataset, r.id.shots, r.id.method, [:]) }
+            let key = "\(r.id.dataset)|\(r.id.shots)|\(r.id.label)"
+            if grouped[key] == nil { order.append(key); grouped[key] = (r.id.dataset, r.id.shots, r.id.label, [:]) }
             for e in r.epochs { grouped[key]!.epochs[e.epoch, default: []].append(e) }
         }
         func mean(_ v: [Double]) -> Double? { v.isEmpty ? nil : v.reduce(0, +) / Double(v.count) }

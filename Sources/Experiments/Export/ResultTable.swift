@@ -1,5 +1,6 @@
 // The results table: one row per (dataset, shots, method), mean ± std over seeds, an average row over datasets,
 // and the best method per column within each (dataset, shots) block marked.
+import Engine
 import Foundation
 
 /// A statistic over seeds: mean and population standard deviation (numpy's default, ddof = 0), in percent.
@@ -18,15 +19,41 @@ public struct SeedStatistic: Sendable, Equatable, Codable {
     }
 }
 
+/// One run's final numbers, as tables read them (from the results store or from a live grid).
+public struct ResultEntry: Sendable, Equatable {
+    public var id: RunID
+    public var final: FinalMetrics
+    public init(id: RunID, final: FinalMetrics) { self.id = id; self.final = final }
+}
+
 /// One row of a table.
 public struct ResultRow: Sendable, Equatable, Codable {
     public var dataset: String
     public var shots: Int
+    /// The method's label (what exports print).
     public var method: String
+    /// The method's name as the workbench shows it (e.g. "CoOp" for the label "coop").
+    public var methodName: String
     public var seeds: Int
     /// One statistic per column of the table (nil where a run had no such number).
     public var cells: [SeedStatistic?]
     public var isAverage: Bool
+
+    private enum CodingKeys: String, CodingKey { case dataset, shots, method, seeds, cells, isAverage }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        dataset = try c.decode(String.self, forKey: .dataset); shots = try c.decode(Int.self, forKey: .shots)
+        method = try c.decode(String.self, forKey: .method); methodName = method
+        seeds = try c.decode(Int.self, forKey: .seeds); cells = try c.decode([SeedStatistic?].self, forKey: .cells)
+        isAverage = try c.decode(Bool.self, forKey: .isAverage)
+    }
+
+    init(dataset: String, shots: Int, method: String, methodName: String, seeds: Int, cells: [SeedStatistic?],
+         isAverage: Bool) {
+        self.dataset = dataset; self.shots = shots; self.method = method; self.methodName = methodName
+        self.seeds = seeds; self.cells = cells; self.isAverage = isAverage
+    }
 }
 
 /// A table for one protocol.
@@ -38,15 +65,23 @@ public struct ResultTable: Sendable, Equatable, Codable {
 
     /// Builds one table per protocol from finished records (unfinished runs are left out).
     public static func build(from records: [RunRecord]) -> [ResultTable] {
-        var protocols: [String] = []
-        for r in records where !protocols.contains(r.protocolName) { protocols.append(r.protocolName) }
-        return protocols.map { name in build(protocolName: name, records: records.filter { $0.protocolName == name }) }
+        build(entries: records.compactMap { r in
+            r.status == .finished ? r.final.map { ResultEntry(id: r.id, final: $0) } : nil
+        })
+    }
+
+    /// Builds one table per protocol from finished runs, in the order of their first entries.
+    public static func build(entries: [ResultEntry]) -> [ResultTable] {
+        var protocols: [ExperimentProtocol] = []
+        for e in entries where !protocols.contains(e.id.protocol) { protocols.append(e.id.protocol) }
+        return protocols.map { p in build(protocol: p, entries: entries.filter { $0.id.protocol == p }) }
     }
 
     private struct Key: Hashable { var dataset: String; var shots: Int; var method: String }
 
-    static func build(protocolName: String, records: [RunRecord]) -> ResultTable {
-        let baseToNew = protocolName == ExperimentProtocol.baseToNew.rawValue
+    static func build(protocol: ExperimentProtocol, entries: [ResultEntry]) -> ResultTable {
+        let protocolName = `protocol`.rawValue
+        let baseToNew = `protocol` == .baseToNew
         let columns = baseToNew ? ["Base", "New", "H"] : ["Accuracy"]
         // Per-seed values by row key, in first-seen order.
         var order: [Key] = []
@@ -55,18 +90,20 @@ public struct ResultTable: Sendable, Equatable, Codable {
             if values[key] == nil { order.append(key); values[key] = Array(repeating: [], count: columns.count) }
             for (c, v) in row.enumerated() { if let v { values[key]![c].append(v) } }
         }
-        let hasTargets = ExperimentProtocol(rawValue: protocolName)?.hasTargets ?? false
+        let hasTargets = `protocol`.hasTargets
+        var methodNames: [String: String] = [:]
         var sources = Set<String>()   // cross-dataset / DG: the training dataset, left out of the average
-        for record in records where record.status == .finished {
-            guard let final = record.final else { continue }
+        for record in entries {
+            let final = record.final
+            methodNames[record.id.label] = record.id.methodName
             if hasTargets { sources.insert(record.id.dataset) }
-            let key = Key(dataset: record.id.dataset, shots: record.id.shots, method: record.id.method)
+            let key = Key(dataset: record.id.dataset, shots: record.id.shots, method: record.id.label)
             if baseToNew {
                 add(key, [final.baseAccuracy, final.newAccuracy, final.harmonicMean])
             } else {
                 add(key, [final.baseAccuracy])
                 for (target, accuracy) in (final.targetAccuracies ?? [:]).sorted(by: { $0.key < $1.key }) {
-                    add(Key(dataset: target, shots: record.id.shots, method: record.id.method), [accuracy])
+                    add(Key(dataset: target, shots: record.id.shots, method: record.id.label), [accuracy])
                 }
             }
         }
@@ -88,7 +125,8 @@ public struct ResultTable: Sendable, Equatable, Codable {
                 // H of the mean Base and mean New (the papers' convention); std over the per-seed H values.
                 cells[2]?.mean = harmonicMeanOf(b.mean, n.mean)
             }
-            return ResultRow(dataset: key.dataset, shots: key.shots, method: key.method, seeds: cols[0].count,
+            return ResultRow(dataset: key.dataset, shots: key.shots, method: key.method,
+                             methodName: methodNames[key.method] ?? key.method, seeds: cols[0].count,
                              cells: cells, isAverage: false)
         }
         // Average rows over datasets (over the targets for cross-dataset and domain generalization), per
@@ -109,7 +147,7 @@ public struct ResultTable: Sendable, Equatable, Codable {
                 }
                 if baseToNew, let b = cells[0], let n = cells[1] { cells[2]?.mean = harmonicMeanOf(b.mean, n.mean) }
                 rows.append(ResultRow(dataset: "Average", shots: a.shots, method: a.method,
-                                      seeds: members.map(\.seeds).min() ?? 0, cells: cells, isAverage: true))
+                                      methodName: methodNames[a.method] ?? a.method, seeds: members.map(\.seeds).min() ?? 0, cells: cells, isAverage: true))
             }
         }
         // Mark the best mean per column within each (dataset, shots) block (ties all marked; display precision).

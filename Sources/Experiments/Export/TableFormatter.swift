@@ -42,7 +42,7 @@ public enum TableFormatter {
         s.contains(",") || s.contains("\"") ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
     }
 
-    static func cellText(_ cell: SeedStatistic?, plusMinus: String) -> String {
+    public static func cellText(_ cell: SeedStatistic?, plusMinus: String) -> String {
         guard let cell else { return "–" }
         guard let std = cell.std, cell.count > 1 else { return number(cell.mean) }
         return "\(number(cell.mean)) \(plusMinus) \(number(std))"

@@ -1,6 +1,7 @@
 // The results database (SQLite through GRDB, WAL mode) in the results folder: runs, per-epoch metrics, final metrics,
 // specs, fingerprints, versions, timings, warnings and the latest trainer checkpoint of each run. Every write is one
 // transaction, so a kill at any moment leaves a readable database that lacks at most the epoch in flight.
+import Engine
 import Foundation
 import GRDB
 
@@ -199,9 +200,11 @@ public final class ResultsStore: @unchecked Sendable {
                     """)
             }
             return try rows.map { row in
-                let id: String = row["id"]
+                let id: String = row["id"], spec: String = row["spec"], protocolName: String = row["protocol"]
                 return RunRecord(
-                    id: RunID(dataset: row["dataset"], shots: row["shots"], method: row["method"], seed: row["seed"], specHash: id),
+                    id: RunID(dataset: row["dataset"], shots: row["shots"], kind: Self.methodKind(inSpec: spec),
+                              label: row["method"], seed: row["seed"],
+                              protocol: ExperimentProtocol(rawValue: protocolName) ?? .fewShot, specHash: id),
                     experiments: try String.fetchAll(db, sql: "SELECT experiment FROM experiment_runs WHERE run_id = ? ORDER BY experiment",
                                                      arguments: [id]),
                     protocolName: row["protocol"], status: RunStatus(rawValue: row["status"]) ?? .failed,
@@ -212,6 +215,12 @@ public final class ResultsStore: @unchecked Sendable {
                                                   arguments: [id]))
             }
         }
+    }
+
+    /// The method kind recorded in a run's stored identity ("method": {"method": <kind>, …}).
+    static func methodKind(inSpec spec: String) -> MethodKind {
+        let object = (try? JSONSerialization.jsonObject(with: Data(spec.utf8))) as? [String: Any]
+        return MethodKind(((object?["method"] as? [String: Any])?["method"] as? String) ?? "unknown")
     }
 
     /// The experiment names in the database.

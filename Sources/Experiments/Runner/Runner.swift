@@ -1,6 +1,6 @@
-// Runs a grid on a background thread: skips finished runs, resumes interrupted ones from their last checkpoint,
-// shares features and the zero-shot teacher within a (dataset, shots, seed) group, stores every epoch, and posts
-// RunEvents to its listeners.
+// Runs a grid on a background thread, as a list of steps: skip finished runs → prepare each (dataset, shots, seed)
+// group once (features, split, the shared zero-shot teacher) → execute each run (resuming from its checkpoint) →
+// store every epoch and the final metrics → post RunEvents to the listeners.
 import Foundation
 
 /// A grid runner. Create it, add listeners, `start()`, then `wait()` (or `cancel()` the grid, `cancel(run:)` one run).
@@ -82,101 +82,117 @@ public final class Runner: @unchecked Sendable {
         for listener in current { listener(event) }
     }
 
-    /// Work units for the ETA: one per epoch, one for a zero-shot evaluation.
-    private static func units(_ run: ResolvedRun) -> Int { max(1, run.identity.training.epochs) }
-
     private func runGrid() {
         for run in runs { post(.queued(run.id)) }
         preparer.onProgress = { [weak self] message in self?.post(.log(.info, message)) }
         defer { preparer.onProgress = nil }
+        var progress = GridProgressCounter(total: runs.count, start: clock.now())
+        let pending = skipFinished(&progress)
+        post(.progress(progress.progress(now: clock.now())))
+        for (_, run) in pending { progress.plan(run) }
+        var groups = GroupPreparation()
+        var failed = 0
+        for (position, run) in pending {
+            if isCancelled { break }
+            if execute(run, position: position, groups: &groups, progress: &progress) == .failed { failed += 1 }
+            if isCancelled { break }
+            post(.progress(progress.progress(now: clock.now())))
+        }
+        lock.lock(); failedCount = failed; lock.unlock()
+        post(.gridFinished(failed: failed))
+    }
+
+    /// Step 1: runs the store already finished are posted as skipped; returns the others with their grid positions.
+    private func skipFinished(_ progress: inout GridProgressCounter) -> [(position: Int, run: ResolvedRun)] {
         var pending: [(position: Int, run: ResolvedRun)] = []
-        var doneRuns = 0
         for (position, run) in runs.enumerated() {
             if (try? store.status(of: run.specHash)) == .finished, let final = try? store.finalMetrics(for: run.specHash) {
                 try? store.attach(run, position: position)
                 post(.skipped(run.id, final))
-                doneRuns += 1
+                progress.runFinished()
             } else {
                 pending.append((position, run))
             }
         }
-        post(.progress(done: doneRuns, total: runs.count, etaSeconds: nil))
-        var totalUnits = pending.reduce(0) { $0 + Self.units($1.run) }
-        var doneUnits = 0
-        let startTime = clock.now()
-        func eta() -> Double? {
-            guard doneUnits > 0 else { return nil }
-            return (clock.now() - startTime) / Double(doneUnits) * Double(totalUnits - doneUnits)
-        }
+        return pending
+    }
+
+    /// The image encoder of each model and the prepared task of the current (dataset, shots, seed) group.
+    private struct GroupPreparation {
         var encoders: [String: ImageFeatureEncoder] = [:]
         var task: (key: String, value: Result<PreparedTask, Error>)?
-        var failed = 0
+    }
 
-        for (position, run) in pending {
-            if isCancelled { break }
-            let id = run.id
-            var unitsOfRun = 0
-            if isCancelled(run: run.specHash) {      // cancelled while queued: never starts
-                if (try? store.status(of: run.specHash)) != nil { try? store.markRun(run.specHash, .cancelled) }
-                post(.cancelled(id))
-                doneRuns += 1
-                totalUnits -= Self.units(run)
-                post(.progress(done: doneRuns, total: runs.count, etaSeconds: eta()))
-                continue
-            }
-            do {
-                let encoder: ImageFeatureEncoder
-                if let hit = encoders[run.identity.model] { encoder = hit } else {
-                    encoder = try executor.imageEncoder(model: URL(fileURLWithPath: run.identity.model))
-                    encoders[run.identity.model] = encoder
-                }
-                if task?.key != run.groupKey {
-                    post(.log(.info, "preparing \(run.identity.dataset.name) \(run.identity.shots)-shot seed \(run.identity.seed): features"))
-                    task = (run.groupKey, Result { try preparer.prepare(run, encoder: encoder) })
-                    if case .success(let t) = task!.value {
-                        for w in t.warnings { post(.log(.warning, w)) }
-                    }
-                }
-                let prepared = try task!.value.get()
-                let resume = try store.checkpoint(for: run.specHash)
-                let resumedFrom = resume?.epoch ?? 0
-                try store.beginRun(run, position: position, modelFingerprint: prepared.modelFingerprint,
-                                   datasetFingerprint: prepared.datasetFingerprint, warnings: prepared.warnings,
-                                   resumedFrom: resumedFrom, at: clock.now())
-                totalUnits -= min(resumedFrom, Self.units(run))
-                unitsOfRun = min(resumedFrom, Self.units(run))
-                post(.started(id, resumedFromEpoch: resumedFrom))
-                let runStart = clock.now()
-                var final = try executor.execute(run, task: prepared, resume: resume, epochFinished: { metrics, checkpoint in
-                    try self.store.recordEpoch(run.specHash, metrics, checkpoint: checkpoint)
-                    doneUnits += 1
-                    unitsOfRun += 1
-                    self.post(.epochFinished(id, metrics))
-                    self.post(.progress(done: doneRuns, total: self.runs.count, etaSeconds: eta()))
-                }, isCancelled: { self.isCancelled(run: run.specHash) })
-                if run.identity.training.epochs == 0 { doneUnits += 1 }
-                final.skippedImages = prepared.skippedImages
-                if final.seconds == 0 { final.seconds = clock.now() - runStart }
-                try store.finishRun(run.specHash, final: final, at: clock.now())
-                doneRuns += 1
-                post(.finished(id, final))
-            } catch is RunCancelled {
-                try? store.markRun(run.specHash, .cancelled)
-                post(.cancelled(id))
-                if isCancelled { break }                // the whole grid
-                doneRuns += 1
-                totalUnits -= max(0, Self.units(run) - unitsOfRun)
-            } catch {
-                failed += 1
-                let message = String(describing: error)
-                if (try? store.status(of: run.specHash)) != nil { try? store.markRun(run.specHash, .failed, message: message) }
-                doneRuns += 1
-                totalUnits -= max(0, Self.units(run) - unitsOfRun)
-                post(.failed(id, message: message))
-            }
-            post(.progress(done: doneRuns, total: runs.count, etaSeconds: eta()))
+    /// Step 2: the prepared task of a run's group, made once per group (its failure fails every run of the group).
+    private func prepareGroup(of run: ResolvedRun, _ groups: inout GroupPreparation) throws -> PreparedTask {
+        let encoder: ImageFeatureEncoder
+        if let hit = groups.encoders[run.identity.model] { encoder = hit } else {
+            encoder = try executor.imageEncoder(model: URL(fileURLWithPath: run.identity.model))
+            groups.encoders[run.identity.model] = encoder
         }
-        lock.lock(); failedCount = failed; lock.unlock()
-        post(.gridFinished(failed: failed))
+        if groups.task?.key != run.groupKey {
+            post(.log(.info, "preparing \(run.identity.dataset.name) \(run.identity.shots)-shot seed \(run.identity.seed): features"))
+            let task = Result { try preparer.prepare(run, encoder: encoder) }
+            if case .success(let t) = task { for w in t.warnings { post(.log(.warning, w)) } }
+            groups.task = (run.groupKey, task)
+        }
+        return try groups.task!.value.get()
+    }
+
+    private enum Outcome { case finished, cancelled, gridCancelled, failed }
+
+    /// Steps 3–5 for one run: execute it (resuming from its checkpoint), store every epoch and the final metrics,
+    /// post what happened.
+    private func execute(_ run: ResolvedRun, position: Int, groups: inout GroupPreparation,
+                         progress: inout GridProgressCounter) -> Outcome {
+        let id = run.id, units = GridProgressCounter.units(run)
+        if isCancelled(run: run.specHash) {      // cancelled while queued: never starts
+            if (try? store.status(of: run.specHash)) != nil { try? store.markRun(run.specHash, .cancelled) }
+            post(.cancelled(id))
+            progress.runFinished()
+            progress.drop(units)
+            return .cancelled
+        }
+        var unitsOfRun = 0
+        do {
+            let prepared = try prepareGroup(of: run, &groups)
+            let resume = try store.checkpoint(for: run.specHash)
+            let resumedFrom = resume?.epoch ?? 0
+            try store.beginRun(run, position: position, modelFingerprint: prepared.modelFingerprint,
+                               datasetFingerprint: prepared.datasetFingerprint, warnings: prepared.warnings,
+                               resumedFrom: resumedFrom, at: clock.now())
+            unitsOfRun = min(resumedFrom, units)
+            progress.drop(unitsOfRun)
+            post(.started(id, resumedFromEpoch: resumedFrom))
+            let runStart = clock.now()
+            var final = try executor.execute(run, task: prepared, resume: resume, epochFinished: { metrics, checkpoint in
+                try self.store.recordEpoch(run.specHash, metrics, checkpoint: checkpoint)
+                progress.unitDone()
+                unitsOfRun += 1
+                self.post(.epochFinished(id, metrics))
+                self.post(.progress(progress.progress(now: self.clock.now())))
+            }, isCancelled: { self.isCancelled(run: run.specHash) })
+            if run.identity.training.epochs == 0 { progress.unitDone() }
+            final.skippedImages = prepared.skippedImages
+            if final.seconds == 0 { final.seconds = clock.now() - runStart }
+            try store.finishRun(run.specHash, final: final, at: clock.now())
+            progress.runFinished()
+            post(.finished(id, final))
+            return .finished
+        } catch is RunCancelled {
+            try? store.markRun(run.specHash, .cancelled)
+            post(.cancelled(id))
+            if isCancelled { return .gridCancelled }
+            progress.runFinished()
+            progress.drop(units - unitsOfRun)
+            return .cancelled
+        } catch {
+            let message = String(describing: error)
+            if (try? store.status(of: run.specHash)) != nil { try? store.markRun(run.specHash, .failed, message: message) }
+            progress.runFinished()
+            progress.drop(units - unitsOfRun)
+            post(.failed(id, message: message))
+            return .failed
+        }
     }
 }

@@ -1,5 +1,7 @@
-// experiments.json: named experiments (model × datasets × protocol × shots × seeds × methods), with defaults filled.
-// The schema is documented in docs/experiments-schema.md.
+// experiments.json: named experiments (model × datasets × protocol × shots × seeds × methods). Method and training
+// settings are whatever their declarations in Engine list (MethodRegistry, TrainingSettings.declarations); this file
+// only holds them as written. The schema is documented in docs/experiments-schema.md.
+import Engine
 import Foundation
 
 /// The evaluation protocols of the CoOp/ProGrad papers.
@@ -17,82 +19,72 @@ public enum ExperimentProtocol: String, Codable, Sendable, CaseIterable {
     public var hasTargets: Bool { self == .crossDataset || self == .domainGeneralization }
 }
 
-/// The methods a run can train.
-public enum MethodKind: String, Codable, Sendable, CaseIterable { case zeroshot, coop, prograd }
-
-/// Where the class token sits among the context vectors (CoOp CLASS_TOKEN_POSITION).
-public enum ClassTokenPosition: String, Codable, Sendable, CaseIterable { case end, middle, front }
-
-/// One method column of the grid with its settings; every field but `method` is optional in the file.
-public struct MethodSpec: Codable, Sendable, Hashable {
-    public var method: MethodKind
+/// One method column of the grid: its kind, an optional label, and the settings written for it (the method's own
+/// settings, and training settings that override the experiment's for this method).
+public struct MethodSpec: Sendable, Hashable, Codable {
+    public var kind: MethodKind
     /// The name the run table shows (defaults to the method's name; set it to compare two settings of one method).
     public var label: String?
-    /// Zero-shot template, and ProGrad's teacher template; nil = the dataset's template from the table.
-    public var template: String?
-    public var nCtx: Int?
-    /// "a photo of a" (any words: initialization from their embeddings) or "random" (N(0, 0.02)).
-    public var ctxInit: String?
-    public var csc: Bool?
-    public var classTokenPosition: ClassTokenPosition?
-    public var lambda: Double?
-    public var temperature: Double?
+    /// Settings by experiments.json key, as written (`resolved` fills the method's defaults).
+    public var settings: SettingValues
 
-    public init(method: MethodKind, label: String? = nil, template: String? = nil, nCtx: Int? = nil,
-                ctxInit: String? = nil, csc: Bool? = nil, classTokenPosition: ClassTokenPosition? = nil,
-                lambda: Double? = nil, temperature: Double? = nil) {
-        self.method = method; self.label = label; self.template = template; self.nCtx = nCtx; self.ctxInit = ctxInit
-        self.csc = csc; self.classTokenPosition = classTokenPosition; self.lambda = lambda; self.temperature = temperature
+    public init(_ kind: MethodKind, label: String? = nil, settings: SettingValues = [:]) {
+        self.kind = kind; self.label = label; self.settings = settings
     }
+
+    public subscript(key: String) -> SettingValue? {
+        get { settings[key] }
+        set { settings[key] = newValue }
+    }
+
+    /// The method's declaration (nil only for a kind nothing registered).
+    public var declaration: MethodDeclaration? { kind.declaration }
 
     /// The display name: label, else the method's name.
-    public var displayName: String { label ?? method.rawValue }
+    public var displayName: String { label ?? kind.name }
 
-    /// The settings with the method's defaults filled in (and settings that do not apply to it removed).
+    /// The method's own settings with its defaults filled in (training overrides are not part of it: they are
+    /// resolved into the run's TrainingSettings).
     public var resolved: MethodSpec {
-        var m = MethodSpec(method: method, label: displayName, template: template)
-        if method != .zeroshot {
-            m.nCtx = nCtx ?? 16
-            m.ctxInit = ctxInit ?? "a photo of a"
-            m.csc = csc ?? false
-            m.classTokenPosition = classTokenPosition ?? .end
+        MethodSpec(kind, label: displayName, settings: declaration?.resolve(settings) ?? settings)
+    }
+
+    /// The training settings written for this method.
+    public var trainingOverrides: SettingValues {
+        settings.filter { key, _ in TrainingSettings.declarations.declaration(key) != nil }
+    }
+
+    // A flat object {"method": …, "label": …, <setting>: …}; with sorted keys this is the JSON of a run's identity.
+    private struct Key: CodingKey {
+        var stringValue: String
+        init(_ s: String) { stringValue = s }
+        init?(stringValue: String) { self.stringValue = stringValue }
+        var intValue: Int? { nil }
+        init?(intValue: Int) { nil }
+    }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: Key.self)
+        kind = MethodKind(try c.decode(String.self, forKey: Key("method")))
+        label = try c.decodeIfPresent(String.self, forKey: Key("label"))
+        let declared = (kind.declaration?.settings ?? []) + TrainingSettings.declarations
+        settings = [:]
+        for key in c.allKeys where key.stringValue != "method" && key.stringValue != "label" {
+            let v = try c.decode(SettingValue.self, forKey: key)
+            settings[key.stringValue] = declared.declaration(key.stringValue)?.coerced(v) ?? v
         }
-        if method == .prograd {
-            m.lambda = lambda ?? 1
-            m.temperature = temperature ?? 1
-        }
-        return m
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: Key.self)
+        try c.encode(kind.name, forKey: Key("method"))
+        try c.encodeIfPresent(label, forKey: Key("label"))
+        for (k, v) in settings { try c.encode(v, forKey: Key(k)) }
     }
 }
 
-/// Optimizer, schedule and augmentation of a run (Dassl's defaults).
-public struct TrainingSettings: Codable, Sendable, Hashable {
-    public var epochs: Int
-    public var batchSize: Int
-    public var lr: Double
-    public var momentum: Double
-    public var weightDecay: Double
-    public var warmupEpochs: Int
-    public var warmupLR: Double
-    /// Cached augmented views per training image (RandomResizedCrop + flip); 0 = the center crop only.
-    public var augmentViews: Int
-
-    public init(epochs: Int, batchSize: Int = 32, lr: Double = 0.002, momentum: Double = 0.9, weightDecay: Double = 5e-4,
-                warmupEpochs: Int = 1, warmupLR: Double = 1e-5, augmentViews: Int = 0) {
-        self.epochs = epochs; self.batchSize = batchSize; self.lr = lr; self.momentum = momentum
-        self.weightDecay = weightDecay; self.warmupEpochs = warmupEpochs; self.warmupLR = warmupLR
-        self.augmentViews = augmentViews
-    }
-
-    /// The reference's epochs for a shot count: 1 → 50, 2 and 4 → 100, 8 and 16 → 200; ImageNet 50.
-    public static func defaultEpochs(shots: Int, dataset: String) -> Int {
-        if dataset == "ImageNet" { return 50 }
-        return shots <= 1 ? 50 : shots <= 4 ? 100 : 200
-    }
-}
-
-/// One named experiment of experiments.json, as written (optional fields nil when absent).
-public struct ExperimentSpec: Codable, Sendable, Equatable {
+/// One named experiment of experiments.json, as written.
+public struct ExperimentSpec: Sendable, Equatable {
     public var name: String
     /// A CLIP folder (config.json + model.safetensors + vocab.json + merges.txt) or checkpoint file.
     public var model: String
@@ -101,34 +93,85 @@ public struct ExperimentSpec: Codable, Sendable, Equatable {
     public var shots: [Int]
     public var seeds: [Int]
     public var methods: [MethodSpec]
-    /// nil = by shots (TrainingSettings.defaultEpochs).
-    public var epochs: Int?
-    public var batchSize: Int
-    public var lr: Double
-    public var momentum: Double
-    public var weightDecay: Double
-    public var warmupEpochs: Int
-    public var warmupLR: Double
-    public var augmentViews: Int
+    /// Training settings written at the experiment level (keys of TrainingSettings.declarations).
+    public var training: SettingValues
     /// The results folder (database, feature cache, splits, prompts, exports).
     public var output: String
 
-    public init(name: String, model: String, datasets: [DatasetSource], protocol: ExperimentProtocol = .baseToNew,
-                shots: [Int] = [16], seeds: [Int] = [1, 2, 3], methods: [MethodSpec], epochs: Int? = nil,
-                batchSize: Int = 32, lr: Double = 0.002, momentum: Double = 0.9, weightDecay: Double = 5e-4,
-                warmupEpochs: Int = 1, warmupLR: Double = 1e-5, augmentViews: Int = 0, output: String = "results") {
+    /// The defaults of the optional fields, declared once.
+    public static let defaultProtocol = ExperimentProtocol.baseToNew
+    public static let defaultShots = [16]
+    public static let defaultSeeds = [1, 2, 3]
+    public static let defaultOutput = "results"
+
+    public init(name: String, model: String, datasets: [DatasetSource], protocol: ExperimentProtocol = defaultProtocol,
+                shots: [Int] = defaultShots, seeds: [Int] = defaultSeeds, methods: [MethodSpec],
+                training: SettingValues = [:], output: String = defaultOutput) {
         self.name = name; self.model = model; self.datasets = datasets; self.protocol = `protocol`
-        self.shots = shots; self.seeds = seeds; self.methods = methods; self.epochs = epochs
-        self.batchSize = batchSize; self.lr = lr; self.momentum = momentum; self.weightDecay = weightDecay
-        self.warmupEpochs = warmupEpochs; self.warmupLR = warmupLR; self.augmentViews = augmentViews
-        self.output = output
+        self.shots = shots; self.seeds = seeds; self.methods = methods; self.training = training; self.output = output
     }
 
-    /// The training settings of a run with `shots` on `dataset` (zero-shot trains nothing: 0 epochs).
-    public func training(shots: Int, dataset: String, method: MethodKind) -> TrainingSettings {
-        TrainingSettings(epochs: method == .zeroshot ? 0 : (epochs ?? TrainingSettings.defaultEpochs(shots: shots, dataset: dataset)),
-                         batchSize: batchSize, lr: lr, momentum: momentum, weightDecay: weightDecay,
-                         warmupEpochs: warmupEpochs, warmupLR: warmupLR, augmentViews: augmentViews)
+    /// The training settings of `method`'s runs with `shots` on `dataset`: the method entry's value, else the
+    /// experiment's, else the method's default, else Dassl's; epochs by shots unless set; methods that do not train
+    /// run 0 epochs.
+    public func training(shots: Int, dataset: String, method: MethodSpec) -> TrainingSettings {
+        Self.resolveTraining(method: method, experiment: training, shots: shots, dataset: dataset)
+    }
+
+    /// The resolution behind `training(shots:dataset:method:)`, for callers that hold the values without a spec.
+    public static func resolveTraining(method: MethodSpec, experiment training: SettingValues, shots: Int,
+                                       dataset: String) -> TrainingSettings {
+        let declaration = method.declaration
+        var values: SettingValues = [:]
+        for d in TrainingSettings.declarations {
+            if let v = method[d.key] ?? training[d.key] ?? declaration?.trainingDefault(d.key) { values[d.key] = d.coerced(v) }
+        }
+        let trains = declaration?.trains ?? true
+        let epochs = trains ? (values["epochs"]?.intValue ?? TrainingSettings.defaultEpochs(shots: shots, dataset: dataset)) : 0
+        return TrainingSettings(epochs: epochs, values: values)
+    }
+}
+
+extension ExperimentSpec: Codable {
+    private enum Field: String, CodingKey, CaseIterable { case name, model, datasets, `protocol`, shots, seeds, methods, output }
+    private struct TrainingKey: CodingKey {
+        var stringValue: String
+        init?(stringValue: String) { self.stringValue = stringValue }
+        var intValue: Int? { nil }
+        init?(intValue: Int) { nil }
+    }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: Field.self)
+        name = try c.decode(String.self, forKey: .name)
+        model = try c.decode(String.self, forKey: .model)
+        datasets = try c.decode([DatasetSource].self, forKey: .datasets)
+        `protocol` = try c.decodeIfPresent(ExperimentProtocol.self, forKey: .protocol) ?? Self.defaultProtocol
+        shots = try c.decodeIfPresent([Int].self, forKey: .shots) ?? Self.defaultShots
+        seeds = try c.decodeIfPresent([Int].self, forKey: .seeds) ?? Self.defaultSeeds
+        methods = try c.decode([MethodSpec].self, forKey: .methods)
+        output = try c.decodeIfPresent(String.self, forKey: .output) ?? Self.defaultOutput
+        let t = try decoder.container(keyedBy: TrainingKey.self)
+        training = [:]
+        for d in TrainingSettings.declarations {
+            if let key = TrainingKey(stringValue: d.key), let v = try t.decodeIfPresent(SettingValue.self, forKey: key) {
+                training[d.key] = d.coerced(v)
+            }
+        }
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: Field.self)
+        try c.encode(name, forKey: .name)
+        try c.encode(model, forKey: .model)
+        try c.encode(datasets, forKey: .datasets)
+        try c.encode(`protocol`, forKey: .protocol)
+        try c.encode(shots, forKey: .shots)
+        try c.encode(seeds, forKey: .seeds)
+        try c.encode(methods, forKey: .methods)
+        try c.encode(output, forKey: .output)
+        var t = encoder.container(keyedBy: TrainingKey.self)
+        for (k, v) in training { try t.encode(v, forKey: TrainingKey(stringValue: k)!) }
     }
 }
 
@@ -137,12 +180,12 @@ public struct ExperimentsFile: Codable, Sendable, Equatable {
     public var experiments: [ExperimentSpec]
     public init(experiments: [ExperimentSpec]) { self.experiments = experiments }
 
-    /// The experiment called `name`, or the only one when name is nil.
-    public func experiment(named name: String?) throws -> [ExperimentSpec] {
+    /// The experiment called `name`, or every experiment when name is nil; `file` names the source in the error.
+    public func experiment(named name: String?, file: String = "experiments.json") throws -> [ExperimentSpec] {
         guard let name else { return experiments }
         let found = experiments.filter { $0.name == name }
         guard !found.isEmpty else {
-            throw SpecError(file: "experiments.json", path: "experiments", line: 1, column: 1,
+            throw SpecError(file: file, path: "experiments", line: 1, column: 1,
                             message: "no experiment named \"\(name)\"; the file has \(experiments.map { "\"\($0.name)\"" }.joined(separator: ", "))")
         }
         return found

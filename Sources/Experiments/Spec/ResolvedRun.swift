@@ -1,4 +1,5 @@
 // One run of a grid with every setting resolved; its identity is the hash of those settings.
+import Engine
 import Foundation
 
 /// What determines a run's result: the hash of this (key-sorted JSON) is the run's identity.
@@ -32,15 +33,8 @@ public struct ResolvedRun: Codable, Sendable, Equatable {
     }
 
     public var id: RunID {
-        RunID(dataset: identity.dataset.name, shots: identity.shots, method: identity.method.displayName,
-              seed: identity.seed, specHash: specHash)
-    }
-
-    /// Where the executor saves the learned prompt: <output>/prompts/<dataset>-<K>shot-<method>-seed<S>-<hash>.safetensors.
-    public var promptURL: URL {
-        let safe = { (s: String) in String(s.map { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" ? $0 : "_" }) }
-        let name = "\(safe(identity.dataset.name))-\(identity.shots)shot-\(safe(identity.method.displayName))-seed\(identity.seed)-\(specHash)"
-        return URL(fileURLWithPath: output).appendingPathComponent("prompts").appendingPathComponent(name + ".safetensors")
+        RunID(dataset: identity.dataset.name, shots: identity.shots, kind: identity.method.kind,
+              label: identity.method.displayName, seed: identity.seed, protocol: identity.protocol, specHash: specHash)
     }
 
     /// Runs sharing features and the zero-shot teacher: same model, datasets, shots, seed, views and protocol.
@@ -70,7 +64,7 @@ extension ExperimentSpec {
                         let identity = RunIdentity(
                             model: absolute(model), protocol: self.protocol, dataset: dataset, targets: targets,
                             shots: k, seed: seed, method: method.resolved,
-                            training: training(shots: k, dataset: dataset.name, method: method.method),
+                            training: training(shots: k, dataset: dataset.name, method: method),
                             subsample: self.protocol == .baseToNew ? .base : .all)
                         runs.append(ResolvedRun(experiment: name, identity: identity, output: absolute(output)))
                     }

@@ -1,5 +1,6 @@
 // Reads experiments.json through JSONDocumentParser: fills defaults, rejects unknown keys and wrong types with the
 // JSON path, line and column of the offending value.
+import Engine
 import Foundation
 
 /// A spec problem: `file:line:column: path: message`.
@@ -111,12 +112,6 @@ struct Reader {
         return v
     }
 
-    func nonNegative(_ node: JSONNode, path: String) throws -> Double {
-        let v = try double(node, path: path)
-        guard v >= 0 else { throw fail(node, path, "must be ≥ 0, found \(v)") }
-        return v
-    }
-
     func experiment(_ node: JSONNode, path: String) throws -> ExperimentSpec {
         var o = try object(node, path: path)
         let name = try o.require("name") { try string($0, path: $1) }
@@ -125,16 +120,16 @@ struct Reader {
         var datasets: [DatasetSource] = []
         for (i, d) in datasetNodes.enumerated() { datasets.append(try dataset(d, path: "\(path).datasets[\(i)]")) }
         if datasets.isEmpty { throw fail(node, "\(path).datasets", "no datasets; add at least one") }
-        let proto = try o.optional("protocol") { try enumeration($0, path: $1, as: ExperimentProtocol.self) } ?? .baseToNew
+        let proto = try o.optional("protocol") { try enumeration($0, path: $1, as: ExperimentProtocol.self) } ?? ExperimentSpec.defaultProtocol
         if proto.hasTargets && datasets.count < 2 {
             throw fail(node, "\(path).datasets", "\(proto.rawValue) needs a source dataset first and at least one target after it")
         }
-        let shots = try o.optional("shots") { n, p in try array(n, path: p).enumerated().map { try positive($1, path: "\(p)[\($0)]") } } ?? [16]
-        let seeds = try o.optional("seeds") { n, p in try array(n, path: p).enumerated().map { try int($1, path: "\(p)[\($0)]") } } ?? [1, 2, 3]
+        let shots = try o.optional("shots") { n, p in try array(n, path: p).enumerated().map { try positive($1, path: "\(p)[\($0)]") } } ?? ExperimentSpec.defaultShots
+        let seeds = try o.optional("seeds") { n, p in try array(n, path: p).enumerated().map { try int($1, path: "\(p)[\($0)]") } } ?? ExperimentSpec.defaultSeeds
         let methodNodes = try o.require("methods") { try array($0, path: $1) }
         var methods: [MethodSpec] = []
         for (i, m) in methodNodes.enumerated() { methods.append(try method(m, path: "\(path).methods[\(i)]")) }
-        if methods.isEmpty { throw fail(node, "\(path).methods", "no methods; add zeroshot, coop or prograd") }
+        if methods.isEmpty { throw fail(node, "\(path).methods", "no methods; add one of \(MethodRegistry.namesList)") }
         var labels = Set<String>()
         for (i, m) in methods.enumerated() where !labels.insert(m.displayName).inserted {
             throw fail(methodNodes[i], "\(path).methods[\(i)]",
@@ -142,19 +137,34 @@ struct Reader {
         }
         if shots.isEmpty { throw fail(node, "\(path).shots", "no shot counts") }
         if seeds.isEmpty { throw fail(node, "\(path).seeds", "no seeds") }
-        let spec = ExperimentSpec(
-            name: name, model: model, datasets: datasets, protocol: proto, shots: shots, seeds: seeds, methods: methods,
-            epochs: try o.optional("epochs") { try positive($0, path: $1) },
-            batchSize: try o.optional("batchSize") { try positive($0, path: $1) } ?? 32,
-            lr: try o.optional("lr") { try nonNegative($0, path: $1) } ?? 0.002,
-            momentum: try o.optional("momentum") { try nonNegative($0, path: $1) } ?? 0.9,
-            weightDecay: try o.optional("weightDecay") { try nonNegative($0, path: $1) } ?? 5e-4,
-            warmupEpochs: try o.optional("warmupEpochs") { try positive($0, path: $1, allowZero: true) } ?? 1,
-            warmupLR: try o.optional("warmupLR") { try nonNegative($0, path: $1) } ?? 1e-5,
-            augmentViews: try o.optional("augmentViews") { try positive($0, path: $1, allowZero: true) } ?? 0,
-            output: try o.optional("output") { try string($0, path: $1) } ?? "results")
+        let training = try settings(TrainingSettings.declarations, in: &o)
+        let spec = ExperimentSpec(name: name, model: model, datasets: datasets, protocol: proto, shots: shots, seeds: seeds,
+                                  methods: methods, training: training,
+                                  output: try o.optional("output") { try string($0, path: $1) } ?? ExperimentSpec.defaultOutput)
         try o.finish()
         return spec
+    }
+
+    /// The declared settings present in an object, each read by its type and checked against its declaration.
+    func settings(_ declarations: [SettingDeclaration], in o: inout ObjectReader) throws -> SettingValues {
+        var values: SettingValues = [:]
+        for d in declarations {
+            values[d.key] = try o.optional(d.key) { n, p in try setting(n, path: p, d) }
+        }
+        return values
+    }
+
+    /// One setting's value: the JSON type its declaration asks for, within its range.
+    func setting(_ node: JSONNode, path: String, _ d: SettingDeclaration) throws -> SettingValue {
+        let value: SettingValue
+        switch d.type {
+        case .int: value = .int(try int(node, path: path))
+        case .double: value = .double(try double(node, path: path))
+        case .bool: value = .bool(try bool(node, path: path))
+        case .choice, .text: value = .text(try string(node, path: path))
+        }
+        if let problem = d.problem(with: value) { throw fail(node, path, problem) }
+        return value
     }
 
     func dataset(_ node: JSONNode, path: String) throws -> DatasetSource {
@@ -172,35 +182,18 @@ struct Reader {
 
     func method(_ node: JSONNode, path: String) throws -> MethodSpec {
         var o = try object(node, path: path)
-        let kind = try o.require("method") { try enumeration($0, path: $1, as: MethodKind.self) }
-        var m = MethodSpec(method: kind)
+        let declaration = try o.require("method") { n, p -> MethodDeclaration in
+            let name = try string(n, path: p)
+            guard let d = MethodRegistry.declaration(named: name) else {
+                throw fail(n, p, "\"\(name)\" is not one of \(MethodRegistry.namesList)")
+            }
+            return d
+        }
+        var m = MethodSpec(declaration.kind)
         m.label = try o.optional("label") { try string($0, path: $1) }
-        m.template = try o.optional("template") { n, p in
-            let t = try string(n, path: p)
-            guard t.contains("{}") else { throw fail(n, p, "a template needs {} where the class name goes, e.g. \"a photo of a {}.\"") }
-            return t
-        }
-        if kind != .zeroshot {
-            m.nCtx = try o.optional("nCtx") { try positive($0, path: $1) }
-            m.ctxInit = try o.optional("ctxInit") { n, p in
-                let s = try string(n, path: p)
-                guard !s.trimmingCharacters(in: .whitespaces).isEmpty else {
-                    throw fail(n, p, "empty; use \"random\" or words such as \"a photo of a\"")
-                }
-                return s
-            }
-            m.csc = try o.optional("csc") { try bool($0, path: $1) }
-            m.classTokenPosition = try o.optional("classTokenPosition") { try enumeration($0, path: $1, as: ClassTokenPosition.self) }
-        }
-        if kind == .prograd {
-            m.lambda = try o.optional("lambda") { try nonNegative($0, path: $1) }
-            m.temperature = try o.optional("temperature") { n, p in
-                let t = try double(n, path: p)
-                guard t > 0 else { throw fail(n, p, "must be > 0, found \(t)") }
-                return t
-            }
-        }
+        m.settings = try settings(declaration.settings + TrainingSettings.declarations, in: &o)
         try o.finish()
+        if let problem = declaration.validate(m.resolved.settings) { throw fail(node, path, problem) }
         return m
     }
 }

@@ -1,7 +1,8 @@
 // `prograd tui --demo`: a scripted grid for trying the workbench without a model or data. It replays synthetic runs
 // (zero-shot, CoOp, ProGrad curves shaped like the paper's base-to-new behaviour) through the same runner interface.
-import Foundation
+import Engine
 import Experiments
+import Foundation
 
 /// A `GridRunning` that plays synthetic runs at a fixed pace on a background thread. The numbers are made up
 /// (deterministic per run) and say so in the log; everything else (events, cancelling, progress) is real.
@@ -21,11 +22,9 @@ public final class DemoGrid: GridRunning, @unchecked Sendable {
         lock.lock(); defer { lock.unlock() }
         guard !running else { throw TUIError("a grid is already running") }
         running = true; cancelAllFlag = false; cancelledRuns = []
-        let planned = choices.plannedRuns
-        let settings = choices.settings
         let delay = epochDelay
         let t = Thread { [self] in
-            self.play(planned, settings: settings, delay: delay, post: post)
+            self.play(choices, delay: delay, post: post)
             self.lock.lock(); self.running = false; self.lock.unlock()
             self.finished.signal()
         }
@@ -59,25 +58,27 @@ public final class DemoGrid: GridRunning, @unchecked Sendable {
         while left > 0, !isCancelled(id) { Thread.sleep(forTimeInterval: min(0.02, left)); left -= 0.02 }
     }
 
-    private func play(_ planned: [PlannedRun], settings: MethodSettings, delay: Double,
-                      post: @Sendable (RunEvent) -> Void) {
+    private func play(_ choices: SetupChoices, delay: Double, post: @Sendable (RunEvent) -> Void) {
+        let planned = choices.plannedRuns
         let ids = planned.map { p in
-            RunID(dataset: p.dataset, shots: p.shots, method: p.method, seed: p.seed,
+            RunID(dataset: p.dataset, shots: p.shots, kind: choices.method(p.method)?.kind ?? MethodKind(p.method),
+                  label: p.method, seed: p.seed, protocol: choices.protocol,
                   specHash: String(format: "%08x", demoHash(p.dataset, p.shots, p.method, p.seed) & 0xffff_ffff))
         }
         post(.log(.info, "demo grid: synthetic numbers for trying the workbench, not results"))
         for id in ids { post(.queued(id)) }
         var done = 0
         let started = Date()
-        post(.progress(done: 0, total: ids.count, etaSeconds: nil))
-        for id in ids {
+        post(.progress(GridProgress(done: 0, total: ids.count)))
+        for (id, p) in zip(ids, planned) {
             if allCancelled { post(.cancelled(id)); continue }
             if isCancelled(id) { post(.cancelled(id)); done += 1; continue }
             post(.started(id, resumedFromEpoch: 0))
-            let curve = DemoCurve(id: id, settings: settings)
-            let epochs = MethodNames.isZeroShot(id.method) ? 1 : settings.epochs(forShots: id.shots)
+            let curve = DemoCurve(id: id)
+            let trains = id.kind.declaration?.trains ?? true
+            let epochs = max(1, choices.trainingSettings(of: p).epochs)
             var cancelled = false
-            if MethodNames.isZeroShot(id.method) {
+            if !trains {
                 pause(delay, id)
             } else {
                 for e in 1...epochs {
@@ -93,8 +94,8 @@ public final class DemoGrid: GridRunning, @unchecked Sendable {
             }
             done += 1
             let elapsed = Date().timeIntervalSince(started)
-            post(.progress(done: done, total: ids.count,
-                           etaSeconds: elapsed / Double(done) * Double(ids.count - done)))
+            post(.progress(GridProgress(done: done, total: ids.count,
+                                        etaSeconds: elapsed / Double(done) * Double(ids.count - done))))
         }
         post(.gridFinished(failed: 0))
     }
@@ -111,16 +112,14 @@ func demoHash(_ dataset: String, _ shots: Int, _ method: String, _ seed: Int) ->
 /// while its conflict rate rises and the mean cosine between the two gradients drifts below zero.
 struct DemoCurve {
     let zeroBase: Double, zeroNew: Double, jitter: UInt64
-    let method: String
-    let settings: MethodSettings
+    let kind: MethodKind
 
-    init(id: RunID, settings: MethodSettings) {
+    init(id: RunID) {
         let groupHash = demoHash(id.dataset, id.shots, "", id.seed)
         zeroBase = 0.55 + Double(groupHash % 100) / 1000
         zeroNew = 0.60 + Double((groupHash / 100) % 100) / 1000
-        jitter = demoHash(id.dataset, id.shots, id.method, id.seed)
-        method = id.method
-        self.settings = settings
+        jitter = demoHash(id.dataset, id.shots, id.label, id.seed)
+        kind = id.kind
     }
 
     /// Deterministic noise in [-1, 1] for epoch `e`.
@@ -135,7 +134,7 @@ struct DemoCurve {
     func metrics(epoch e: Int, of total: Int, seconds: Double) -> EpochMetrics {
         let t = Double(e) / Double(max(1, total))
         let rise = 1 - exp(-4 * t)
-        let isProGrad = MethodNames.isProGrad(method)
+        let isProGrad = kind.declaration?.reportsConflicts == true
         let base = min(0.99, zeroBase + (isProGrad ? 0.25 : 0.28) * rise + 0.01 * noise(e))
         let new = max(0.05, zeroNew - (isProGrad ? 0.02 : 0.14) * rise + 0.01 * noise(e + 1000))
         // Cosine schedule over the epochs after one warm-up epoch at 1e-5 (Dassl's constant warm-up).
@@ -148,7 +147,7 @@ struct DemoCurve {
     }
 
     func final(epochs: Int, seconds: Double) -> FinalMetrics {
-        if MethodNames.isZeroShot(method) {
+        if kind.declaration?.trains == false {
             return FinalMetrics(baseAccuracy: zeroBase, newAccuracy: zeroNew, seconds: seconds)
         }
         let m = metrics(epoch: epochs, of: epochs, seconds: seconds)

@@ -2,27 +2,14 @@
 import Foundation
 import Experiments
 
-/// The editable settings on the setup screen.
-public enum SettingField: CaseIterable, Sendable {
-    case nCtx, ctxInit, lambda, temperature, epochs, augmentViews
-
-    public var label: String {
-        switch self {
-        case .nCtx: return "n_ctx"
-        case .ctxInit: return "init"
-        case .lambda: return "λ"
-        case .temperature: return "T"
-        case .epochs: return "epochs"
-        case .augmentViews: return "aug. views"
-        }
-    }
-}
-
 /// One selectable row of the setup screen.
 public enum SetupRow: Equatable, Sendable {
     case experiment
     case dataset(Int), shots(Int), method(Int), seed(Int)
-    case setting(SettingField)
+    /// A setting of method `method` (shown under it while it is switched on).
+    case methodSetting(method: Int, key: String)
+    /// A training setting of the experiment.
+    case training(String)
 
     /// The section heading the row belongs to.
     public var section: String {
@@ -30,9 +17,9 @@ public enum SetupRow: Equatable, Sendable {
         case .experiment: return "Experiment"
         case .dataset: return "Datasets"
         case .shots: return "Shots"
-        case .method: return "Methods"
+        case .method, .methodSetting: return "Methods"
         case .seed: return "Seeds"
-        case .setting: return "Settings (CoOp, ProGrad)"
+        case .training: return "Training"
         }
     }
 }
@@ -64,6 +51,8 @@ public struct SetupState: Equatable, Sendable {
     public var selected = 0
     public var cursor = 0
     public var editing: TextField?
+    /// The method whose settings are listed under it (the one the cursor is on or was last on).
+    public var expandedMethod: Int?
 
     public init(experiments: [SetupChoices]) { self.experiments = experiments }
 
@@ -76,9 +65,11 @@ public struct SetupState: Equatable, Sendable {
     /// The rows of the setup screen, in cursor order.
     public var rows: [SetupRow] {
         let c = choices
-        return [.experiment] + c.datasets.indices.map { .dataset($0) } + c.shots.indices.map { .shots($0) }
-            + c.methods.indices.map { .method($0) } + c.seeds.indices.map { .seed($0) }
-            + SettingField.allCases.map { .setting($0) }
+        let methods = c.methods.indices.flatMap { i -> [SetupRow] in
+            [.method(i)] + (expandedMethod == i ? c.methods[i].fields.map { .methodSetting(method: i, key: $0.key) } : [])
+        }
+        return [.experiment] + c.datasets.indices.map { .dataset($0) } + c.shots.indices.map { .shots($0) } + methods
+            + c.seeds.indices.map { .seed($0) } + SetupChoices.trainingFields.map { .training($0.key) }
     }
 }
 
@@ -112,9 +103,7 @@ public struct AppState: Equatable, Sendable {
     public var gridActive = false
     /// The experiment the grid was started from.
     public var runningExperiment: String?
-    /// Method label → kind of the running grid (see `SetupChoices.methodKinds`).
-    public var methodKinds: [String: String] = [:]
-    public var progress: (done: Int, total: Int, eta: Double?) = (0, 0, nil)
+    public var progress = GridProgress()
 
     public var showHelp = false
     public var dialog: Dialog?
@@ -126,30 +115,16 @@ public struct AppState: Equatable, Sendable {
         setup = SetupState(experiments: experiments)
     }
 
-    public static func == (a: AppState, b: AppState) -> Bool {
-        a.width == b.width && a.height == b.height && a.focus == b.focus && a.lastMainPane == b.lastMainPane
-            && a.setup == b.setup && a.source == b.source && a.runOrder == b.runOrder && a.runs == b.runs
-            && a.runCursor == b.runCursor && a.filter == b.filter && a.filterEditing == b.filterEditing
-            && a.shownGroup == b.shownGroup && a.followRunning == b.followRunning && a.log == b.log && a.logScroll == b.logScroll
-            && a.resultsScroll == b.resultsScroll && a.gridActive == b.gridActive
-            && a.runningExperiment == b.runningExperiment && a.methodKinds == b.methodKinds && a.progress.done == b.progress.done
-            && a.progress.total == b.progress.total && a.progress.eta == b.progress.eta && a.showHelp == b.showHelp
-            && a.dialog == b.dialog && a.status == b.status && a.shouldQuit == b.shouldQuit
-    }
-
     /// Runs matching the filter (case-insensitive substring of "dataset shots-shot method seedN"), in queue order.
     public var visibleRuns: [LiveRun] {
         let all = runOrder.compactMap { runs[$0] }
         let f = filter.lowercased().trimmingCharacters(in: .whitespaces)
         guard !f.isEmpty else { return all }
         return all.filter {
-            "\($0.id.dataset) \($0.id.shots)-shot \($0.id.method) \(MethodNames.display($0.id.method)) seed\($0.id.seed) \($0.status.rawValue)"
+            "\($0.id.dataset) \($0.id.shots)-shot \($0.id.label) \($0.id.methodName) seed\($0.id.seed) \($0.status.rawValue)"
                 .lowercased().contains(f)
         }
     }
-
-    /// The kind ("zeroshot", "coop", "prograd") of a method name of the running grid.
-    public func kind(of method: String) -> String { methodKinds[method] ?? method }
 
     /// The run under the cursor in the run list.
     public var selectedRun: LiveRun? {
@@ -173,8 +148,13 @@ public struct AppState: Equatable, Sendable {
     /// True while any run is queued or running.
     public var hasActiveRuns: Bool { gridActive || runs.values.contains { $0.status.isActive } }
 
-    /// The results table of the finished runs.
-    public var results: ResultsTableModel { ResultsTableModel.build(from: runOrder.compactMap { runs[$0] }) }
+    /// The results tables of the finished runs (one per protocol), as `prograd export` builds them.
+    public var results: [ResultTable] {
+        ResultTable.build(entries: runOrder.compactMap { id in
+            guard let r = runs[id], r.status == .done || r.status == .skipped, let f = r.final else { return nil }
+            return ResultEntry(id: id, final: f)
+        })
+    }
 
     /// Which screen the focus puts on display.
     public var screen: Pane {

@@ -37,14 +37,34 @@ public struct ExportRequest: Equatable, Sendable {
     }
 }
 
-/// Writes the results table in a format; returns a one-line confirmation such as "wrote results.csv (12 rows)".
+/// Writes the results tables in a format; returns a one-line confirmation such as "wrote results.csv (12 rows)".
 public protocol ResultsExporting {
-    func export(_ request: ExportRequest, table: ResultsTableModel) throws -> String
+    func export(_ request: ExportRequest, tables: [ResultTable]) throws -> String
 }
 
-/// An exporter made of a closure (the experiments export code is passed in this way).
+/// Renders the tables it is given with `TableFormatter` (the code `prograd export` uses) and writes the file; for
+/// grids without a results store (the demo).
+public struct TableFileExporter: ResultsExporting {
+    public init() {}
+
+    public func export(_ request: ExportRequest, tables: [ResultTable]) throws -> String {
+        try writeExport(try TableFormatter.render(tables, as: request.format), request: request, tables: tables)
+    }
+}
+
+/// Writes rendered tables to the request's path; the confirmation names the file, format and row count.
+func writeExport(_ text: String, request: ExportRequest, tables: [ResultTable]) throws -> String {
+    let path = (request.path as NSString).expandingTildeInPath
+    do { try text.write(toFile: path, atomically: true, encoding: .utf8) } catch {
+        throw TUIError("cannot write \(path): \(error.localizedDescription); is the folder writable?")
+    }
+    let rows = tables.reduce(0) { $0 + $1.rows.count }
+    return "wrote \(request.path) (\(request.format.rawValue), \(rows) \(rows == 1 ? "row" : "rows"))"
+}
+
+/// An exporter made of a closure.
 public struct ClosureExporter: ResultsExporting {
-    let body: (ExportRequest, ResultsTableModel) throws -> String
-    public init(_ body: @escaping (ExportRequest, ResultsTableModel) throws -> String) { self.body = body }
-    public func export(_ request: ExportRequest, table: ResultsTableModel) throws -> String { try body(request, table) }
+    let body: (ExportRequest, [ResultTable]) throws -> String
+    public init(_ body: @escaping (ExportRequest, [ResultTable]) throws -> String) { self.body = body }
+    public func export(_ request: ExportRequest, tables: [ResultTable]) throws -> String { try body(request, tables) }
 }

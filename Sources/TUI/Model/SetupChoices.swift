@@ -1,6 +1,8 @@
-// The setup choices of one experiment: what to run (datasets × shots × methods × seeds) and the methods' key settings.
-import Foundation
+// The setup choices of one experiment: what to run (datasets × shots × methods × seeds), each method's own settings
+// and the experiment's training settings; fields and defaults come from the declarations in Engine.
+import Engine
 import Experiments
+import Foundation
 
 /// One option that can be switched on or off.
 public struct Toggle<Value: Hashable & Sendable>: Equatable, Sendable {
@@ -9,36 +11,25 @@ public struct Toggle<Value: Hashable & Sendable>: Equatable, Sendable {
     public init(_ value: Value, on: Bool = true) { self.value = value; self.on = on }
 }
 
-/// The key settings of the learned methods, shared by CoOp and ProGrad.
-public struct MethodSettings: Equatable, Sendable {
-    /// Number of learned context vectors M.
-    public var nCtx: Int
-    /// Words that initialise the context, or "random" (N(0, 0.02)).
-    public var ctxInit: String
-    /// ProGrad's λ (strength of the projection).
-    public var lambda: Double
-    /// ProGrad's distillation temperature T.
-    public var temperature: Double
-    /// Epochs for every shot count; nil = by shots as the reference (1→50, 2/4→100, 8/16→200).
-    public var epochs: Int?
-    /// Augmented views per training image whose features are cached (0 = the center crop only).
-    public var augmentViews: Int
+/// One method column of the experiment: its kind, label and resolved settings (editable on the setup screen).
+public struct MethodChoice: Equatable, Sendable {
+    public var kind: MethodKind
+    public var label: String
+    /// The method's settings with its defaults filled in (plus training settings written for this method).
+    public var settings: SettingValues
+    public var on: Bool
 
-    public init(nCtx: Int = 16, ctxInit: String = "a photo of a", lambda: Double = 1, temperature: Double = 1,
-                epochs: Int? = nil, augmentViews: Int = 0) {
-        self.nCtx = nCtx; self.ctxInit = ctxInit; self.lambda = lambda; self.temperature = temperature
-        self.epochs = epochs; self.augmentViews = augmentViews
+    public init(_ kind: MethodKind, label: String? = nil, settings: SettingValues = [:], on: Bool = true) {
+        self.kind = kind; self.label = label ?? kind.name; self.on = on
+        let spec = MethodSpec(kind, settings: settings)
+        self.settings = (kind.declaration?.resolve(settings) ?? settings).merging(spec.trainingOverrides) { a, _ in a }
     }
 
-    /// Epochs for a shot count: the override, else the reference schedule.
-    public func epochs(forShots shots: Int) -> Int {
-        if let e = epochs { return e }
-        switch shots {
-        case ...1: return 50
-        case 2...4: return 100
-        default: return 200
-        }
-    }
+    public var declaration: MethodDeclaration? { kind.declaration }
+    /// What the setup screen and the panels call it: the label, or the method's display name for an unlabelled method.
+    public var displayName: String { label == kind.name ? (declaration?.displayName ?? label) : label }
+    /// The settings the setup screen offers for this method.
+    public var fields: [SettingDeclaration] { declaration?.settings ?? [] }
 }
 
 /// The identity of a planned run before a spec hash exists.
@@ -49,35 +40,47 @@ public struct PlannedRun: Hashable, Sendable {
 /// Everything the setup screen edits for one named experiment.
 public struct SetupChoices: Equatable, Sendable {
     public var name: String
+    public var `protocol`: ExperimentProtocol
     public var datasets: [Toggle<String>]
     public var shots: [Toggle<Int>]
-    public var methods: [Toggle<String>]
+    public var methods: [MethodChoice]
     public var seeds: [Toggle<Int>]
-    public var settings: MethodSettings
-    /// Measured seconds for one epoch of each method (for the time estimate); missing methods use `defaultSecondsPerEpoch`.
+    /// Experiment-level training settings as written (absent = the method's or Dassl's default).
+    public var training: SettingValues
+    /// Measured seconds for one epoch of each method label (for the time estimate).
     public var secondsPerEpoch: [String: Double]
     public var defaultSecondsPerEpoch: Double
-    /// The kind ("zeroshot", "coop", "prograd") of methods whose name is a label (e.g. "coop-random" → "coop").
-    public var methodKinds: [String: String] = [:]
 
-    /// The kind of a method name: its entry in `methodKinds`, else the name itself.
-    public func kind(of method: String) -> String { methodKinds[method] ?? method }
+    /// The training settings the setup screen offers (declared in TrainingSettings).
+    public static let trainingFields: [SettingDeclaration] =
+        ["epochs", "augmentViews"].compactMap { TrainingSettings.declarations.declaration($0) }
 
-    public init(name: String, datasets: [Toggle<String>], shots: [Toggle<Int>], methods: [Toggle<String>],
-                seeds: [Toggle<Int>], settings: MethodSettings = MethodSettings(),
+    public init(name: String, protocol: ExperimentProtocol = .baseToNew, datasets: [Toggle<String>], shots: [Toggle<Int>],
+                methods: [MethodChoice], seeds: [Toggle<Int>], training: SettingValues = [:],
                 secondsPerEpoch: [String: Double] = [:], defaultSecondsPerEpoch: Double = 1) {
-        self.name = name; self.datasets = datasets; self.shots = shots; self.methods = methods; self.seeds = seeds
-        self.settings = settings; self.secondsPerEpoch = secondsPerEpoch; self.defaultSecondsPerEpoch = defaultSecondsPerEpoch
+        self.name = name; self.protocol = `protocol`; self.datasets = datasets; self.shots = shots
+        self.methods = methods; self.seeds = seeds; self.training = training
+        self.secondsPerEpoch = secondsPerEpoch; self.defaultSecondsPerEpoch = defaultSecondsPerEpoch
+    }
+
+    /// The method with `label`.
+    public func method(_ label: String) -> MethodChoice? { methods.first { $0.label == label } }
+
+    /// The datasets runs train on: every dataset switched on, or for cross-dataset and domain generalization only
+    /// the first (the source; the others are evaluation targets).
+    public var trainedDatasets: [String] {
+        let on = datasets.filter(\.on).map(\.value)
+        return self.protocol.hasTargets ? Array(on.prefix(1)) : on
     }
 
     /// The runs these choices make, grouped so that the methods of one (dataset, shots, seed) are adjacent.
     public var plannedRuns: [PlannedRun] {
         var out: [PlannedRun] = []
-        for d in datasets where d.on {
+        for d in trainedDatasets {
             for k in shots where k.on {
                 for s in seeds where s.on {
                     for m in methods where m.on {
-                        out.append(PlannedRun(dataset: d.value, shots: k.value, method: m.value, seed: s.value))
+                        out.append(PlannedRun(dataset: d, shots: k.value, method: m.label, seed: s.value))
                     }
                 }
             }
@@ -85,6 +88,12 @@ public struct SetupChoices: Equatable, Sendable {
         return out
     }
 
+    /// The training settings of a planned run, resolved as the runner resolves them.
+    public func trainingSettings(of run: PlannedRun) -> TrainingSettings {
+        let m = method(run.method)
+        let spec = MethodSpec(m?.kind ?? MethodKind(run.method), label: run.method, settings: m?.settings ?? [:])
+        return ExperimentSpec.resolveTraining(method: spec, experiment: training, shots: run.shots, dataset: run.dataset)
+    }
 
     /// True when some planned method has no measured epoch time, so the estimate is a guess.
     public var estimateIsGuess: Bool { plannedRuns.contains { secondsPerEpoch[$0.method] == nil } }
@@ -98,33 +107,10 @@ public struct SetupChoices: Equatable, Sendable {
         return "estimate \(formatDuration(estimatedSeconds))" + (estimateIsGuess ? " (partly a guess)" : "")
     }
 
-    /// Estimated wall time of the whole grid in seconds.
+    /// Estimated wall time of the whole grid in seconds (a run without epochs counts as one).
     public var estimatedSeconds: Double {
         plannedRuns.reduce(0) { acc, r in
-            let perEpoch = secondsPerEpoch[r.method] ?? defaultSecondsPerEpoch
-            let epochs = MethodNames.isZeroShot(kind(of: r.method)) ? 1 : settings.epochs(forShots: r.shots)
-            return acc + perEpoch * Double(epochs)
+            acc + (secondsPerEpoch[r.method] ?? defaultSecondsPerEpoch) * Double(max(1, trainingSettings(of: r).epochs))
         }
     }
-}
-
-/// Display names of the methods the workbench knows; other identifiers are shown as they are.
-public enum MethodNames {
-    /// "zeroshot" → "Zero-shot CLIP", "coop" → "CoOp", "prograd" → "ProGrad".
-    public static func display(_ method: String) -> String {
-        switch method.lowercased() {
-        case "zeroshot", "zero-shot", "zs", "clip", "zeroshot_clip": return "Zero-shot CLIP"
-        case "coop": return "CoOp"
-        case "prograd": return "ProGrad"
-        default: return method
-        }
-    }
-
-    /// True for zero-shot CLIP, the reference that does not train.
-    public static func isZeroShot(_ method: String) -> Bool {
-        ["zeroshot", "zero-shot", "zs", "clip", "zeroshot_clip"].contains(method.lowercased())
-    }
-
-    /// True for ProGrad, the method that reports gradient conflicts.
-    public static func isProGrad(_ method: String) -> Bool { method.lowercased().hasPrefix("prograd") }
 }

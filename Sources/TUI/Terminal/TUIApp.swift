@@ -136,7 +136,7 @@ final class Loop {
         case .cancelRun(let id): runner.cancel(run: id)
         case .cancelAll: runner.cancelAll()
         case .export(let request):
-            do { queue.post(.exportFinished(.success(try exporter.export(request, table: state.results)))) } catch {
+            do { queue.post(.exportFinished(.success(try exporter.export(request, tables: state.results)))) } catch {
                 queue.post(.exportFinished(.failure(TUIError("export failed: \(error)"))))
             }
         case .save(let choices):

@@ -1,4 +1,5 @@
 // render(state, into: &buffer, theme:): lays out the panes for the terminal size and draws every widget.
+import Experiments
 import Foundation
 
 /// The smallest terminal the workbench draws into.
@@ -58,7 +59,7 @@ func drawTitleBar(_ buf: inout ScreenBuffer, _ r: Rect, state: AppState) {
     var right: String
     if state.progress.total > 0 {
         right = "\(state.progress.done)/\(state.progress.total) runs"
-        if state.gridActive, let eta = state.progress.eta { right += " · ETA \(formatDuration(eta))" }
+        if state.gridActive, let eta = state.progress.etaSeconds { right += " · ETA \(formatDuration(eta))" }
         if !state.gridActive { right += " · idle" }
     } else {
         right = "idle"

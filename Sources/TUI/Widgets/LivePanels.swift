@@ -14,14 +14,14 @@ public func drawLivePanels(_ buf: inout ScreenBuffer, _ r: Rect, state: AppState
         buf.text(inner.x, inner.y, fit("the panels fill in once a run starts", inner.width), .dim)
         return
     }
-    let zeroShot = runs.first { MethodNames.isZeroShot(state.kind(of: $0.id.method)) }
-    let hasProGrad = runs.contains { MethodNames.isProGrad(state.kind(of: $0.id.method)) }
+    let zeroShot = runs.first { $0.id.kind.declaration?.trains == false }
+    let hasProGrad = runs.contains { $0.id.kind.declaration?.reportsConflicts == true }
     let cols = inner.columns(runs.count)
     for (i, (run, col)) in zip(runs, cols).enumerated() {
         // One blank column between panels.
         let c = i < cols.count - 1 ? Rect(x: col.x, y: col.y, width: col.width - 1, height: col.height) : col
         if i > 0 { for y in col.y..<col.maxY { buf.put(col.x - 1, y, g.vertical, .border) } }
-        drawMethodPanel(&buf, c, run: run, kind: state.kind(of: run.id.method), zeroShot: zeroShot,
+        drawMethodPanel(&buf, c, run: run, zeroShot: zeroShot,
                         showConflictRows: hasProGrad, glyphs: g)
     }
 }

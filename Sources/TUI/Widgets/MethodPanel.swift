@@ -2,18 +2,18 @@
 import Foundation
 import Experiments
 
-/// Draws one method's column into `r`; `kind` is the method's kind ("zeroshot", "coop", "prograd"), `zeroShot` the
-/// group's zero-shot run (its accuracy is the reference line).
-public func drawMethodPanel(_ buf: inout ScreenBuffer, _ r: Rect, run: LiveRun, kind: String, zeroShot: LiveRun?,
+/// Draws one method's column into `r`; `zeroShot` is the group's zero-shot run (its accuracy is the reference line).
+public func drawMethodPanel(_ buf: inout ScreenBuffer, _ r: Rect, run: LiveRun, zeroShot: LiveRun?,
                             showConflictRows: Bool, glyphs g: Glyphs) {
     guard r.width >= 10, r.height >= 6 else { return }
-    let method = run.id.method
+    let declaration = run.id.kind.declaration
+    let isZeroShot = declaration?.trains == false
     // Title row: method and status.
     let status = run.status == .running ? (run.epochs.last.map { "ep \($0.epoch)/\($0.epochs)" } ?? "starting")
         : run.status.rawValue
     let nameWidth = r.width - status.count - 1
-    let fullName = MethodNames.display(method)
-    let name = fullName.count <= nameWidth || !MethodNames.isZeroShot(kind) ? fullName : "Zero-shot"
+    let fullName = run.id.methodName
+    let name = fullName.count <= nameWidth || !isZeroShot ? fullName : "Zero-shot"
     buf.text(r.x, r.y, fit(name, nameWidth, ellipsis: g.ellipsis), .title)
     buf.textRight(r.maxX, r.y, status, statusRole(run.status))
 
@@ -25,7 +25,6 @@ public func drawMethodPanel(_ buf: inout ScreenBuffer, _ r: Rect, run: LiveRun, 
         references.append((zb, .zeroShot))
         if let zn = z.latestNew { references.append((zn, .zeroShot)) }
     }
-    let isZeroShot = MethodNames.isZeroShot(kind)
     if !isZeroShot {
         let news = run.epochs.compactMap(\.newAccuracy)
         if news.count == run.epochs.count, !news.isEmpty {
@@ -56,7 +55,7 @@ public func drawMethodPanel(_ buf: inout ScreenBuffer, _ r: Rect, run: LiveRun, 
     if base == nil { buf.text(r.x, y, fit(run.status == .queued ? "queued" : "no epoch yet", r.width), .dim) }
     y += 1
     if showConflictRows {
-        if MethodNames.isProGrad(kind) {
+        if declaration?.reportsConflicts == true {
             drawConflictRows(&buf, x: r.x, y: y, width: r.width, conflict: run.epochs.compactMap(\.conflictRate),
                              cosine: run.epochs.compactMap(\.meanCosine), glyphs: g)
         } else if !isZeroShot {

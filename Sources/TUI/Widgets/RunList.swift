@@ -15,12 +15,10 @@ public func statusGlyph(_ s: LiveStatus, _ g: Glyphs) -> Character {
     }
 }
 
-/// Short method names for lists: "ZS", "CoOp", "ProGrad" ("PG" when `narrow`); labels stay as they are.
-func shortMethod(_ m: String, kind: String, narrow: Bool) -> String {
-    if m != kind { return m }
-    if MethodNames.isZeroShot(m) { return "ZS" }
-    if MethodNames.isProGrad(m) { return narrow ? "PG" : "ProGrad" }
-    return MethodNames.display(m)
+/// Method names for lists: the declaration's short name ("ZS", "PG" when `narrow`) or display name; labels stay.
+func shortMethod(_ id: RunID, narrow: Bool) -> String {
+    guard id.label == id.kind.name, let d = id.kind.declaration else { return id.label }
+    return narrow || d.kind == .zeroshot ? d.shortName : d.displayName
 }
 
 /// Draws the run list pane.
@@ -53,7 +51,7 @@ public func drawRunList(_ buf: inout ScreenBuffer, _ r: Rect, state: AppState, g
         if !narrow, let b = run.latestBase {
             value = String(format: "%.0f", (run.latestNew.map { harmonicMeanOf(b, $0) } ?? b) * 100)
         }
-        let name = "\(run.id.dataset) \(run.id.shots)s s\(run.id.seed) \(shortMethod(run.id.method, kind: state.kind(of: run.id.method), narrow: narrow))"
+        let name = "\(run.id.dataset) \(run.id.shots)s s\(run.id.seed) \(shortMethod(run.id, narrow: narrow))"
         let line = " " + fit(name, inner.width - 2 - (value.isEmpty ? 0 : value.count + 1), ellipsis: g.ellipsis)
             + (value.isEmpty ? "" : " " + value)
         buf.put(inner.x, y, statusGlyph(run.status, g), statusRole(run.status))

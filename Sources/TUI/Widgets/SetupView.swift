@@ -11,13 +11,20 @@ func setupRowText(_ row: SetupRow, _ setup: SetupState, glyphs g: Glyphs) -> Str
         return "‹ \(c.name) ›" + (n > 1 ? "  \(setup.selected + 1)/\(n)" : "")
     case .dataset(let i): return "\(check(c.datasets[i].on)) \(c.datasets[i].value)"
     case .shots(let i): return "\(check(c.shots[i].on)) \(c.shots[i].value)-shot"
-    case .method(let i): return "\(check(c.methods[i].on)) \(MethodNames.display(c.methods[i].value))"
+    case .method(let i):
+        let folded = setup.expandedMethod != i && !c.methods[i].fields.isEmpty
+        return "\(check(c.methods[i].on)) \(c.methods[i].displayName)" + (folded ? " …" : "")
     case .seed(let i): return "\(check(c.seeds[i].on)) seed \(c.seeds[i].value)"
-    case .setting(let f):
-        var value = settingText(c.settings, f)
-        if f == .epochs && c.settings.epochs == nil { value = "auto (by shots)" }
-        return fit(f.label, 11) + value
+    case .methodSetting, .training:
+        return settingLabel(row, c) + settingText(c, row)
     }
+}
+
+/// The label column of a setting row ("  n_ctx     " under its method, "epochs     " under Training).
+func settingLabel(_ row: SetupRow, _ c: SetupChoices) -> String {
+    let label = settingDeclaration(c, row)?.label ?? ""
+    if case .methodSetting = row { return "    " + fit(label, 11) }
+    return fit(label, 11)
 }
 
 /// Draws the setup pane.
@@ -51,8 +58,8 @@ public func drawSetup(_ buf: inout ScreenBuffer, _ r: Rect, state: AppState, gly
             guard let i = line.row else { buf.text(half.x, y, line.text, .title, maxWidth: half.width - 1); continue }
             let isCursor = i == setup.cursor
             var text = "  " + line.text
-            if isCursor, let e = setup.editing, case .setting(let f) = rows[i] {
-                text = "  " + fit(f.label, 11) + e.text + "_"
+            if isCursor, let e = setup.editing, settingDeclaration(setup.choices, rows[i]) != nil {
+                text = "  " + settingLabel(rows[i], setup.choices) + e.text + "_"
                 buf.text(half.x, y, fit(text, half.width - 1), .input)
                 continue
             }
@@ -62,7 +69,7 @@ public func drawSetup(_ buf: inout ScreenBuffer, _ r: Rect, state: AppState, gly
     }
     let c = setup.choices
     let runs = c.plannedRuns.count
-    let summary = "\(runs) runs (\(c.datasets.filter(\.on).count) datasets × \(c.shots.filter(\.on).count) shots × "
+    let summary = "\(runs) runs (\(c.trainedDatasets.count) datasets × \(c.shots.filter(\.on).count) shots × "
         + "\(c.methods.filter(\.on).count) methods × \(c.seeds.filter(\.on).count) seeds)"
         + (runs > 0 ? "  " + c.estimateText : "")
     buf.text(inner.x + 1, inner.maxY - 1, fit(summary, inner.width - 2, ellipsis: g.ellipsis), runs > 0 ? .status : .warning)

@@ -1,4 +1,5 @@
 // experiments.json as setup choices: each experiment becomes toggles and settings; edited choices become a spec again.
+import Engine
 import Foundation
 import Experiments
 
@@ -6,8 +7,8 @@ import Experiments
 public final class SpecCatalog: ExperimentCatalog {
     /// The experiments file.
     public let url: URL
-    /// The experiments as loaded, with the settings the setup screen derived from each.
-    private var loaded: [String: (spec: ExperimentSpec, settings: MethodSettings)] = [:]
+    /// The experiments as loaded, with the choices the setup screen derived from each.
+    private var loaded: [String: (spec: ExperimentSpec, choices: SetupChoices)] = [:]
 
     public init(url: URL) { self.url = url.standardizedFileURL }
 
@@ -21,35 +22,28 @@ public final class SpecCatalog: ExperimentCatalog {
         return file.experiments.map { spec in
             var c = SpecCatalog.choices(from: spec)
             c.secondsPerEpoch = measuredSecondsPerEpoch(spec)
-            loaded[spec.name] = (spec, c.settings)
+            loaded[spec.name] = (spec, c)
             return c
         }
     }
 
     /// The setup choices of a spec: its datasets, shots, seeds and methods switched on; the usual shot counts
-    /// (1, 2, 4, 8, 16), seeds (1, 2, 3) and the three methods offered switched off when the spec lacks them.
+    /// (1, 2, 4, 8, 16), seeds (1, 2, 3) and every registered method offered switched off when the spec lacks them.
     public static func choices(from spec: ExperimentSpec) -> SetupChoices {
         let shots = Set(spec.shots).union([1, 2, 4, 8, 16]).sorted().map { Toggle($0, on: spec.shots.contains($0)) }
         let seeds = Set(spec.seeds).union([1, 2, 3]).sorted().map { Toggle($0, on: spec.seeds.contains($0)) }
-        var methods = spec.methods.map { Toggle($0.displayName) }
-        for kind in MethodKind.allCases where !spec.methods.contains(where: { $0.displayName == kind.rawValue }) {
-            methods.append(Toggle(kind.rawValue, on: false))
+        var methods = spec.methods.map { MethodChoice($0.kind, label: $0.displayName, settings: $0.settings) }
+        for d in MethodRegistry.all where !spec.methods.contains(where: { $0.displayName == d.kind.name }) {
+            methods.append(MethodChoice(d.kind, on: false))
         }
-        let learned = spec.methods.first { $0.method != .zeroshot }?.resolved ?? MethodSpec(method: .coop).resolved
-        let prograd = spec.methods.first { $0.method == .prograd }?.resolved ?? MethodSpec(method: .prograd).resolved
-        let settings = MethodSettings(nCtx: learned.nCtx ?? 16, ctxInit: learned.ctxInit ?? "a photo of a",
-                                      lambda: prograd.lambda ?? 1, temperature: prograd.temperature ?? 1,
-                                      epochs: spec.epochs, augmentViews: spec.augmentViews)
-        var c = SetupChoices(name: spec.name, datasets: spec.datasets.map { Toggle($0.name) }, shots: shots,
-                             methods: methods, seeds: seeds, settings: settings)
-        for m in spec.methods where m.displayName != m.method.rawValue { c.methodKinds[m.displayName] = m.method.rawValue }
-        return c
+        return SetupChoices(name: spec.name, protocol: spec.protocol, datasets: spec.datasets.map { Toggle($0.name) },
+                            shots: shots, methods: methods, seeds: seeds, training: spec.training)
     }
 
     /// The spec the choices describe: the loaded experiment narrowed to what is switched on, with every setting the
-    /// user changed applied to the methods it concerns (n_ctx and init: CoOp and ProGrad; λ and T: ProGrad).
+    /// user changed written into the method (or, for training settings, the experiment) it belongs to.
     public func spec(for choices: SetupChoices) throws -> ExperimentSpec {
-        guard let (original, loadedSettings) = loaded[choices.name] else {
+        guard let (original, loadedChoices) = loaded[choices.name] else {
             throw TUIError("\(source): no experiment named \"\(choices.name)\" (was the file changed on disk?)")
         }
         var spec = original
@@ -58,24 +52,16 @@ public final class SpecCatalog: ExperimentCatalog {
         spec.datasets = original.datasets.filter { datasets.contains($0.name) }
         spec.shots = on(choices.shots)
         spec.seeds = on(choices.seeds)
-        let s = choices.settings
-        spec.methods = try on(choices.methods).map { name in
-            var m: MethodSpec
-            if let existing = original.methods.first(where: { $0.displayName == name }) { m = existing }
-            else if let kind = MethodKind(rawValue: name) { m = MethodSpec(method: kind) }
-            else { throw TUIError("\(source): unknown method \(name)") }
-            if m.method != .zeroshot {
-                if s.nCtx != loadedSettings.nCtx { m.nCtx = s.nCtx }
-                if s.ctxInit != loadedSettings.ctxInit { m.ctxInit = s.ctxInit }
-            }
-            if m.method == .prograd {
-                if s.lambda != loadedSettings.lambda { m.lambda = s.lambda }
-                if s.temperature != loadedSettings.temperature { m.temperature = s.temperature }
-            }
+        spec.methods = choices.methods.filter(\.on).map { choice in
+            var m = original.methods.first { $0.displayName == choice.label }
+                ?? MethodSpec(choice.kind, label: choice.label == choice.kind.name ? nil : choice.label)
+            let before = loadedChoices.method(choice.label)?.settings ?? MethodChoice(choice.kind).settings
+            for (key, value) in choice.settings where before[key] != value { m[key] = value }
             return m
         }
-        spec.epochs = s.epochs
-        spec.augmentViews = s.augmentViews
+        for d in SetupChoices.trainingFields where choices.training[d.key] != loadedChoices.training[d.key] {
+            spec.training[d.key] = choices.training[d.key]
+        }
         return spec
     }
 
@@ -88,7 +74,7 @@ public final class SpecCatalog: ExperimentCatalog {
         }
         file.experiments[i] = spec
         try file.encoded().write(to: url, options: .atomic)
-        loaded[spec.name] = (spec, SpecCatalog.choices(from: spec).settings)
+        loaded[spec.name] = (spec, SpecCatalog.choices(from: spec))
         return url.path
     }
 
@@ -109,12 +95,12 @@ public final class SpecCatalog: ExperimentCatalog {
         var sums: [String: (Double, Int)] = [:]
         for r in records {
             if r.epochs.isEmpty, let f = r.final, f.seconds > 0 {
-                sums[r.id.method, default: (0, 0)].0 += f.seconds
-                sums[r.id.method, default: (0, 0)].1 += 1
+                sums[r.id.label, default: (0, 0)].0 += f.seconds
+                sums[r.id.label, default: (0, 0)].1 += 1
             }
             for e in r.epochs where e.seconds > 0 {
-                sums[r.id.method, default: (0, 0)].0 += e.seconds
-                sums[r.id.method, default: (0, 0)].1 += 1
+                sums[r.id.label, default: (0, 0)].0 += e.seconds
+                sums[r.id.label, default: (0, 0)].1 += 1
             }
         }
         return sums.mapValues { $0.0 / Double($0.1) }

@@ -8,18 +8,13 @@ public struct StoreExporter: ResultsExporting {
 
     public init(catalog: SpecCatalog) { self.catalog = catalog }
 
-    public func export(_ request: ExportRequest, table: ResultsTableModel) throws -> String {
+    public func export(_ request: ExportRequest, tables _: [ResultTable]) throws -> String {
         guard let folder = catalog.outputFolder(of: request.experiment) else {
             throw TUIError("no results folder for experiment \(request.experiment)")
         }
         let store = try ResultsStore(folder: folder, readOnly: true)
         let records = try store.records(experiment: request.experiment)
         let tables = ResultTable.build(from: records)
-        let text = try TableFormatter.render(tables, as: request.format)
-        let path = (request.path as NSString).expandingTildeInPath
-        do { try text.write(toFile: path, atomically: true, encoding: .utf8) } catch {
-            throw TUIError("cannot write \(path): \(error.localizedDescription); is the folder writable?")
-        }
-        return "wrote \(request.path) (\(request.format.rawValue), \(tables.reduce(0) { $0 + $1.rows.count }) rows)"
+        return try writeExport(try TableFormatter.render(tables, as: request.format), request: request, tables: tables)
     }
 }

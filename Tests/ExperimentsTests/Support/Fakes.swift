@@ -2,6 +2,7 @@
 import Foundation
 import XCTest
 @testable import Experiments
+import Engine
 
 /// A temporary folder removed at deinit.
 final class TempFolder {
@@ -100,7 +101,7 @@ final class ScriptedExecutor: RunExecutor, @unchecked Sendable {
             state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
             clock.advance(secondsPerEpoch)
             duringEpoch?(run, epoch)
-            let isProGrad = run.identity.method.method == .prograd
+            let isProGrad = run.identity.method.kind == .prograd
             let metrics = EpochMetrics(epoch: epoch, epochs: epochs, lossCE: accuracy(state, 3) * 2,
                                        lossKL: isProGrad ? accuracy(state, 4) : nil, lr: 0.002,
                                        baseAccuracy: accuracy(state, 1),

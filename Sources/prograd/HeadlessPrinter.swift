@@ -1,12 +1,13 @@
 // The headless front end: one line per run event, then the final table.
+import Experiments
 import Foundation
 
 /// Formats RunEvents as single lines (nil for events it does not print).
-public enum HeadlessPrinter {
+enum HeadlessPrinter {
     static func pct(_ v: Double?) -> String { v.map { String(format: "%.2f", $0 * 100) } ?? "-" }
 
     /// The line for an event.
-    public static func line(for event: RunEvent) -> String? {
+    static func line(for event: RunEvent) -> String? {
         switch event {
         case .queued: return nil
         case .started(let id, let from):
@@ -26,18 +27,10 @@ public enum HeadlessPrinter {
         case .skipped(let id, _): return "skip   \(id) (already finished)"
         case .failed(let id, let message): return "FAILED \(id): \(message)"
         case .cancelled(let id): return "cancel \(id) (resumes from its last finished epoch)"
-        case .progress(let done, let total, let eta):
-            return "progress \(done)/\(total) runs" + (eta.map { ", ETA \(formatDuration($0))" } ?? "")
+        case .progress(let p):
+            return "progress \(p.done)/\(p.total) runs" + (p.etaSeconds.map { ", ETA \(formatDuration($0))" } ?? "")
         case .log(let level, let message): return "\(level.rawValue): \(message)"
         case .gridFinished(let failed): return failed == 0 ? "grid finished" : "grid finished, \(failed) run(s) failed"
         }
-    }
-
-    /// "1h02m", "3m05s", "12s".
-    public static func formatDuration(_ seconds: Double) -> String {
-        let s = Int(seconds.rounded())
-        if s >= 3600 { return String(format: "%dh%02dm", s / 3600, (s % 3600) / 60) }
-        if s >= 60 { return String(format: "%dm%02ds", s / 60, s % 60) }
-        return "\(s)s"
     }
 }
