@@ -1,7 +1,7 @@
 // swift-tools-version:6.0
 import PackageDescription
 
-// ProGrad Workbench: CLIP prompt tuning (zero-shot, CoOp, ProGrad) on the CPU.
+// ProGrad Workbench: CLIP prompt tuning on the CPU (the methods are declared in Sources/Engine/Methods).
 // Layers, left never imports right: system libraries → Engine → Experiments → TUI → prograd.
 let optimize: [SwiftSetting] = [.unsafeFlags(["-Ounchecked", "-wmo"], .when(configuration: .release))]
 
@@ -36,6 +36,7 @@ let package = Package(
         .testTarget(name: "EngineTests", dependencies: ["Engine"]),
         .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "Engine"]),
         .testTarget(name: "TUITests", dependencies: ["TUI", "Experiments"], exclude: ["Snapshots"]),
+        .testTarget(name: "ProgradTests", dependencies: ["prograd", "TUI", "Experiments", "Engine"]),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -71,7 +71,7 @@ wait_for 'ep [0-9]+/[0-9]+' 600      # epochs arrive in the live panels
 wait_for 'conf'                     # ProGrad's conflict rows
 wait_for 'grid finished: [0-9]+ runs' 1800
 T send-keys -t "$SESSION" 4
-wait_for 'ProGrad .*±'               # the results table has rows
+wait_for 'ProGrad +\*?[0-9]+\.[0-9]{2}'  # the results table has rows
 T send-keys -t "$SESSION" e
 wait_for 'Export results'
 T send-keys -t "$SESSION" Right     # csv → md

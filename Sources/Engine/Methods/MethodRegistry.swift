@@ -20,6 +20,12 @@ public enum MethodRegistry {
         registered.append(declaration)
     }
 
+    /// Removes a method added with `register` (built-in methods stay).
+    public static func unregister(_ kind: MethodKind) {
+        lock.lock(); defer { lock.unlock() }
+        registered.removeAll { $0.kind == kind }
+    }
+
     /// Built-in methods, then registered ones.
     public static var all: [MethodDeclaration] {
         lock.lock(); defer { lock.unlock() }
