@@ -127,6 +127,10 @@ extension ExperimentSpecTests {
         // A zero-shot method does not take CoOp settings.
         let zs = try XCTUnwrap(error(minimalSpec.replacingOccurrences(of: #"{"method": "zeroshot"}"#, with: #"{"method": "zeroshot", "nCtx": 4}"#)))
         XCTAssertEqual(zs.path, "experiments[0].methods[0].nCtx")
+        // Nor training settings (it trains nothing), while a training method may override the experiment's.
+        let zsEpochs = try XCTUnwrap(error(minimalSpec.replacingOccurrences(of: #"{"method": "zeroshot"}"#, with: #"{"method": "zeroshot", "epochs": 5}"#)))
+        XCTAssertEqual(zsEpochs.path, "experiments[0].methods[0].epochs")
+        XCTAssertNil(error(minimalSpec.replacingOccurrences(of: #"{"method": "coop"}"#, with: #"{"method": "coop", "epochs": 5}"#)))
     }
 
     func testCommittedRealExampleFileIsValid() throws {

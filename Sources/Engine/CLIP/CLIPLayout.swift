@@ -32,17 +32,22 @@ struct BlockOffsets {
     }
 }
 
-struct TextOffsets {
-    let tokenEmbedding, positionEmbedding: Int
+/// Offsets of a tower's transformer stack: its blocks, then the LayerNorm and the projection of the pooled rows.
+struct StackOffsets {
     let layers: [BlockOffsets]
     let finalLNWeight, finalLNBias, projection: Int
+}
+
+struct TextOffsets {
+    let tokenEmbedding, positionEmbedding: Int
+    let stack: StackOffsets
 }
 
 struct VisionOffsets {
     let classEmbedding, patchEmbedding, positionEmbedding: Int
     let preLNWeight, preLNBias: Int
-    let layers: [BlockOffsets]
-    let postLNWeight, postLNBias, projection: Int
+    /// The blocks, post_layernorm and visual_projection.
+    let stack: StackOffsets
 }
 
 /// The whole model's layout: text tower, vision tower, logit_scale.
@@ -64,8 +69,8 @@ struct CLIPLayout {
         let fw = l.add("text_model.final_layer_norm.weight", [t.hiddenSize])
         let fb = l.add("text_model.final_layer_norm.bias", [t.hiddenSize])
         let tp = l.add("text_projection.weight", [E, t.hiddenSize])
-        text = TextOffsets(tokenEmbedding: tok, positionEmbedding: pos, layers: tLayers,
-                           finalLNWeight: fw, finalLNBias: fb, projection: tp)
+        text = TextOffsets(tokenEmbedding: tok, positionEmbedding: pos,
+                           stack: StackOffsets(layers: tLayers, finalLNWeight: fw, finalLNBias: fb, projection: tp))
 
         let W = v.hiddenSize
         let cls = l.add("vision_model.embeddings.class_embedding", [W])
@@ -82,8 +87,8 @@ struct CLIPLayout {
         let pob = l.add("vision_model.post_layernorm.bias", [W])
         let vp = l.add("visual_projection.weight", [E, W])
         vision = VisionOffsets(classEmbedding: cls, patchEmbedding: patch, positionEmbedding: vpos,
-                               preLNWeight: prw, preLNBias: prb, layers: vLayers,
-                               postLNWeight: pow, postLNBias: pob, projection: vp)
+                               preLNWeight: prw, preLNBias: prb,
+                               stack: StackOffsets(layers: vLayers, finalLNWeight: pow, finalLNBias: pob, projection: vp))
         logitScale = l.add("logit_scale", [])
         layout = l
     }

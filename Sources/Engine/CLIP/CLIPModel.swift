@@ -99,17 +99,7 @@ extension CLIPModel {
     public func logitsPerImage(imageFeatures: [Float], imageCount n: Int, textFeatures: [Float], textCount m: Int) -> [Float] {
         let E = config.projectionDim
         precondition(imageFeatures.count == n * E && textFeatures.count == m * E, "features must be [count, projectionDim]")
-        func normalized(_ f: [Float], _ rows: Int) -> [Float] {
-            var out = f
-            for r in 0..<rows {
-                var s: Float = 0
-                for j in 0..<E { s += f[r * E + j] * f[r * E + j] }
-                let inv = 1 / s.squareRoot()
-                for j in 0..<E { out[r * E + j] *= inv }
-            }
-            return out
-        }
-        let a = normalized(imageFeatures, n), b = normalized(textFeatures, m)
+        let a = RowL2Norm.normalized(imageFeatures, rows: n, cols: E), b = RowL2Norm.normalized(textFeatures, rows: m, cols: E)
         var logits = [Float](repeating: 0, count: n * m)
         a.withUnsafeBufferPointer { pa in b.withUnsafeBufferPointer { pb in logits.withUnsafeMutableBufferPointer { pl in
             gemm(transA: false, transB: true, m: n, n: m, k: E, alpha: exp(logitScale), a: pa.baseAddress!, lda: E,

@@ -1,5 +1,6 @@
 // CLIP's vision tower (ViT): patch embedding as one GEMM over im2col'd patches → class token + positions →
-// pre-LayerNorm → transformer → post-LayerNorm of the class token → visual projection; backward for weight gradients.
+// pre-LayerNorm → transformer stack (post-LayerNorm of the class token → visual projection); backward for weight
+// gradients.
 // Port of transformers models/clip/modeling_clip.py CLIPVisionEmbeddings / CLIPVisionTransformer semantics.
 
 /// Saved state of one image forward pass; features [count, projectionDim].
@@ -18,10 +19,8 @@ public final class ImagePass {
         let patches: UnsafeMutablePointer<Float>      // [n·Np, C·p·p]
         let embeddings: UnsafeMutablePointer<Float>   // [n·Lv, W] before pre_layrnorm
         let preMean, preRstd: UnsafeMutablePointer<Float>
-        let input: UnsafeMutablePointer<Float>        // [n·Lv, W] after pre_layrnorm
-        let stream: StreamBuffers
-        let layout: StreamLayout
-        let pooled, pooledNorm, mean, rstd: UnsafeMutablePointer<Float>
+        /// The stack's pass; its input is the embeddings after pre_layrnorm [n·Lv, W].
+        let stack: TransformerStack.Pass
     }
 
     init(features: [Float], count: Int, arena: Arena?, pool: ArenaPool?, saved: Saved?) {
@@ -57,7 +56,9 @@ public final class ImageEncoder {
         BlockShape(width: config.hiddenSize, heads: config.numAttentionHeads, intermediate: config.intermediateSize,
                    activation: config.hiddenAct, eps: Float(config.layerNormEps))
     }
-    func weights(_ l: Int) -> BlockWeights { offsets.layers[l].pointers(store.base) }
+    var stack: TransformerStack {
+        TransformerStack(offsets: offsets.stack, shape: blockShape, projectionDim: projectionDim, parameters: store.base)
+    }
 
     /// pixels [n, C, H, W], already normalized with CLIP's mean/std → projected (not normalized) features [n, proj].
     /// Processes large n in chunks internally so memory stays bounded.
@@ -100,18 +101,18 @@ public final class ImageEncoder {
                      features: UnsafeMutablePointer<Float>) -> (Arena, ImagePass.Saved?) {
         let W = width, Lv = tokensPerImage, Np = config.numPatches, p = config.patchSize
         let C = config.numChannels, S = config.imageSize, G = config.patchesPerSide, CPP = C * p * p
-        let shape = blockShape, layers = config.numHiddenLayers
+        let shape = blockShape, stack = stack
         let layout = StreamLayout(AttentionShape(sequences: n, length: Lv, width: W, heads: config.numAttentionHeads,
                                                  causal: false))
-        func carve(_ take: (Int) -> UnsafeMutablePointer<Float>) -> ([UnsafeMutablePointer<Float>], StreamBuffers,
-                                                                     [UnsafeMutablePointer<Float>]) {
-            let a = [take(n * Np * CPP), take(n * Np * W), take(n * Lv * W), take(n * Lv), take(n * Lv), take(n * Lv * W)]
-            let b = StreamBuffers(input: a[5], layers: layers, shape: shape, layout: layout, save: save, take: take)
-            return (a, b, [take(n * W), take(n * W), take(n), take(n)])
+        let clsRows = (0..<n).map { $0 * Lv }   // each image's class token is pooled
+        func carve(_ take: (Int) -> UnsafeMutablePointer<Float>) -> ([UnsafeMutablePointer<Float>], TransformerStack.Pass) {
+            let a = [take(n * Np * CPP), take(n * Np * W), take(n * Lv * W), take(n * Lv), take(n * Lv)]
+            return (a, stack.carve(input: take(n * Lv * W), layout: layout, pooledRows: clsRows, save: save, take: take))
         }
         let arena = pool.arena(capacity: plannedFloats { _ = carve($0) })
-        let (a, stream, head) = carve { arena.take($0) }
-        let patches = a[0], patchOut = a[1], emb = a[2], preMean = a[3], preRstd = a[4], x0 = a[5]
+        let (a, pass) = carve { arena.take($0) }
+        let x0 = pass.input
+        let patches = a[0], patchOut = a[1], emb = a[2], preMean = a[3], preRstd = a[4]
         // im2col: row (i, gy, gx) holds the patch's pixels in the conv weight's (c, ky, kx) order.
         Parallel.chunks(n * Np, minPerChunk: 64) { range in
             for r in range {
@@ -138,26 +139,9 @@ public final class ImageEncoder {
         layerNormForward(out: x0, mean: preMean, rstd: preRstd, input: emb,
                          weight: store.pointer(offsets.preLNWeight), bias: store.pointer(offsets.preLNBias),
                          rows: n * Lv, cols: W, eps: shape.eps)
-        // The last layer runs only for the class-token rows: nothing else reaches the features.
-        let clsRows = (0..<n).map { $0 * Lv }
-        for l in 0..<layers {
-            streamLayerForward(l, buffers: stream, input: x0, weights: weights(l), shape: shape, layout: layout,
-                               outputRows: l == layers - 1 ? clsRows : nil)
-        }
-        let pooled = head[0], pooledNorm = head[1]
-        if layers == 0 {
-            for i in 0..<n { (pooled + i * W).update(from: x0 + i * Lv * W, count: W) }
-        } else {
-            pooled.update(from: stream.outputs[layers - 1], count: n * W)
-        }
-        layerNormForward(out: pooledNorm, mean: head[2], rstd: head[3], input: pooled,
-                         weight: store.pointer(offsets.postLNWeight), bias: store.pointer(offsets.postLNBias),
-                         rows: n, cols: W, eps: shape.eps)
-        linearForward(out: features, input: pooledNorm, weight: store.pointer(offsets.projection), bias: nil,
-                      rows: n, inFeatures: W, outFeatures: projectionDim)
+        stack.forward(pass, features: features)
         let saved = save ? ImagePass.Saved(patches: patches, embeddings: emb, preMean: preMean, preRstd: preRstd,
-                                           input: x0, stream: stream, layout: layout, pooled: pooled,
-                                           pooledNorm: pooledNorm, mean: head[2], rstd: head[3]) : nil
+                                           stack: pass) : nil
         return (arena, saved)
     }
 
@@ -167,53 +151,28 @@ public final class ImageEncoder {
             preconditionFailure("backward needs a pass from forward(saveForBackward: true)")
         }
         let n = pass.count, W = width, E = projectionDim, Lv = tokensPerImage, Np = config.numPatches
-        let CPP = config.numChannels * config.patchSize * config.patchSize, T = n * Lv
-        let layers = config.numHiddenLayers, shape = blockShape, g = weightGrads.store.base
+        let CPP = config.numChannels * config.patchSize * config.patchSize, T = n * Lv, g = weightGrads.store.base
         precondition(dFeatures.count == n * E, "dFeatures holds \(dFeatures.count) floats, expected n·proj = \(n * E)")
-        func carve(_ take: (Int) -> UnsafeMutablePointer<Float>) -> ([UnsafeMutablePointer<Float>], BlockScratch) {
-            ([take(n * W), take(n * W), take(T * W), take(T * W), take(n * Np * W)],
-             BlockScratch(tokens: T, shape: shape, cotangents: 1, take: take))
-        }
-        let arena = scratchPool.arena(capacity: plannedFloats { _ = carve($0) })
-        defer { scratchPool.recycle(arena) }
-        let (b, scratch) = carve { arena.take($0) }
-        let dPooledNorm = b[0], dPooled = b[1], dX = b[2], dEmb = b[3], dPatchOut = b[4]
-        dPooledNorm.update(repeating: 0, count: n * W)
         dFeatures.withUnsafeBufferPointer { df in
-            linearBackward(dInput: dPooledNorm, dWeight: g + offsets.projection, dBias: nil, dOut: df.baseAddress!,
-                           input: s.pooledNorm, weight: store.pointer(offsets.projection),
-                           rows: n, inFeatures: W, outFeatures: E)
+            stack.backward(s.stack, dFeatures: df.baseAddress!, cotangents: 1, grads: g, pool: scratchPool,
+                           extraFloats: T * W + n * Np * W) { dX, extra in
+                let dEmb = extra, dPatchOut = extra + T * W
+                dEmb.update(repeating: 0, count: T * W)
+                layerNormBackward(dInput: dEmb, dWeight: g + offsets.preLNWeight, dBias: g + offsets.preLNBias, dOut: dX,
+                                  input: s.embeddings, weight: store.pointer(offsets.preLNWeight),
+                                  mean: s.preMean, rstd: s.preRstd, rows: T, cols: W)
+                let dCls = g + offsets.classEmbedding, dPos = g + offsets.positionEmbedding
+                for i in 0..<n {
+                    let e = dEmb + i * Lv * W
+                    for d in 0..<W { dCls[d] += e[d] }
+                    for j in 0..<Lv { let q = dPos + j * W, r = e + j * W; for d in 0..<W { q[d] += r[d] } }
+                    (dPatchOut + i * Np * W).update(from: e + W, count: Np * W)
+                }
+                // dW_patch [W, C·p·p] += dPatchOutᵀ · patches.
+                linearBackward(dInput: nil, dWeight: g + offsets.patchEmbedding, dBias: nil, dOut: dPatchOut,
+                               input: s.patches, weight: store.pointer(offsets.patchEmbedding),
+                               rows: n * Np, inFeatures: CPP, outFeatures: W)
+            }
         }
-        dPooled.update(repeating: 0, count: n * W)
-        layerNormBackward(dInput: dPooled, dWeight: g + offsets.postLNWeight, dBias: g + offsets.postLNBias,
-                          dOut: dPooledNorm, input: s.pooled, weight: store.pointer(offsets.postLNWeight),
-                          mean: s.mean, rstd: s.rstd, rows: n, cols: W)
-        if layers == 0 {
-            dX.update(repeating: 0, count: T * W)
-            for i in 0..<n { (dX + i * Lv * W).update(from: dPooled + i * W, count: W) }
-        } else {
-            dX.update(from: dPooled, count: n * W)    // the last block kept only the class-token rows
-        }
-        let clsRows = (0..<n).map { $0 * Lv }
-        for l in stride(from: layers - 1, through: 0, by: -1) {
-            blockBackward(dX: dX, acts: s.stream.activations(l, input: s.input), weights: weights(l),
-                          grads: offsets.layers[l].pointers(g), shape: shape, layout: s.layout,
-                          outputRows: l == layers - 1 ? clsRows : nil, cotangents: 1, scratch: scratch)
-        }
-        dEmb.update(repeating: 0, count: T * W)
-        layerNormBackward(dInput: dEmb, dWeight: g + offsets.preLNWeight, dBias: g + offsets.preLNBias, dOut: dX,
-                          input: s.embeddings, weight: store.pointer(offsets.preLNWeight),
-                          mean: s.preMean, rstd: s.preRstd, rows: T, cols: W)
-        let dCls = g + offsets.classEmbedding, dPos = g + offsets.positionEmbedding
-        for i in 0..<n {
-            let e = dEmb + i * Lv * W
-            for d in 0..<W { dCls[d] += e[d] }
-            for j in 0..<Lv { let q = dPos + j * W, r = e + j * W; for d in 0..<W { q[d] += r[d] } }
-            (dPatchOut + i * Np * W).update(from: e + W, count: Np * W)
-        }
-        // dW_patch [W, C·p·p] += dPatchOutᵀ · patches.
-        linearBackward(dInput: nil, dWeight: g + offsets.patchEmbedding, dBias: nil, dOut: dPatchOut,
-                       input: s.patches, weight: store.pointer(offsets.patchEmbedding),
-                       rows: n * Np, inFeatures: CPP, outFeatures: W)
     }
 }

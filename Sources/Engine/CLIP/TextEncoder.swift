@@ -11,31 +11,23 @@ public final class TextPass {
 
     let arena: Arena?
     let pool: ArenaPool?
-    /// The stream rows pooled for the features (each sequence's EOT row).
-    let pooledRows: [Int]
-    let tokenIds: [[Int]]?
-    /// The stream (a shared-prefix pass holds the prefix rows first, then every sequence's suffix rows).
-    let stream: StreamBuffers?
-    let streamInput: UnsafeMutablePointer<Float>?
-    let layout: StreamLayout
-    /// Full per-sequence length the caller passed (L, or the suffix length S of a shared-prefix pass).
-    let inputLength: Int
-    /// Whether the pass came from forwardSharedPrefix.
-    let sharedPrefix: Bool
-    let pooled, pooledNorm, mean, rstd: UnsafeMutablePointer<Float>?
+    let saved: Saved?
 
-    init(features: [Float], count: Int, arena: Arena?, pool: ArenaPool?, pooledRows: [Int], tokenIds: [[Int]]?,
-         stream: StreamBuffers?, streamInput: UnsafeMutablePointer<Float>?, layout: StreamLayout,
-         inputLength: Int, sharedPrefix: Bool, pooled: UnsafeMutablePointer<Float>?, pooledNorm: UnsafeMutablePointer<Float>?,
-         mean: UnsafeMutablePointer<Float>?, rstd: UnsafeMutablePointer<Float>?) {
-        self.features = features; self.count = count; self.arena = arena; self.pool = pool
-        self.pooledRows = pooledRows
-        self.tokenIds = tokenIds; self.stream = stream; self.streamInput = streamInput; self.layout = layout
-        self.inputLength = inputLength; self.sharedPrefix = sharedPrefix
-        self.pooled = pooled; self.pooledNorm = pooledNorm; self.mean = mean; self.rstd = rstd
+    /// What a saved pass keeps for backward.
+    struct Saved {
+        /// The stream through the stack (a shared-prefix pass holds the prefix rows first, then every suffix's rows).
+        let stack: TransformerStack.Pass
+        /// The token ids, when the pass started from them (then backward reaches the token embedding).
+        let tokenIds: [[Int]]?
+        /// Full per-sequence length the caller passed (L, or the suffix length S of a shared-prefix pass).
+        let inputLength: Int
+        /// Whether the pass came from forwardSharedPrefix.
+        let sharedPrefix: Bool
     }
 
-    var saved: Bool { arena != nil }
+    init(features: [Float], count: Int, arena: Arena?, pool: ArenaPool?, saved: Saved?) {
+        self.features = features; self.count = count; self.arena = arena; self.pool = pool; self.saved = saved
+    }
 
     deinit { if let arena, let pool { pool.recycle(arena) } }
 }
@@ -58,7 +50,9 @@ public final class TextEncoder {
         BlockShape(width: config.hiddenSize, heads: config.numAttentionHeads, intermediate: config.intermediateSize,
                    activation: config.hiddenAct, eps: Float(config.layerNormEps))
     }
-    func weights(_ l: Int) -> BlockWeights { offsets.layers[l].pointers(store.base) }
+    var stack: TransformerStack {
+        TransformerStack(offsets: offsets.stack, shape: blockShape, projectionDim: projectionDim, parameters: store.base)
+    }
 
     /// Token embedding rows for ids → [ids.count, width] (no positions added).
     public func embed(_ ids: [Int]) -> [Float] {
@@ -109,7 +103,7 @@ public final class TextEncoder {
 
     func forward(inputs: [Float], count n: Int, length L: Int, eot: [Int], saveForBackward save: Bool,
                  tokenIds: [[Int]]?) -> TextPass {
-        let W = width, layers = config.numHiddenLayers, shape = blockShape
+        let W = width
         precondition(inputs.count == n * L * W, "inputs hold \(inputs.count) floats, expected n·L·width = \(n * L * W)")
         precondition(eot.count == n && eot.allSatisfy { $0 >= 0 && $0 < L }, "eot must hold n indices in 0..<L")
         let Lc = (eot.max() ?? 0) + 1   // positions after the last EOT cannot reach any pooled state
@@ -117,94 +111,41 @@ public final class TextEncoder {
                      "EOT at \(Lc - 1) is beyond max_position_embeddings \(config.maxPositionEmbeddings)")
         let layout = StreamLayout(AttentionShape(sequences: n, length: Lc, width: W, heads: config.numAttentionHeads,
                                                  causal: true))
-        func carve(_ take: (Int) -> UnsafeMutablePointer<Float>)
-            -> (UnsafeMutablePointer<Float>, StreamBuffers, [UnsafeMutablePointer<Float>]) {
-            let x0 = take(n * Lc * W)
-            let b = StreamBuffers(input: x0, layers: layers, shape: shape, layout: layout, save: save, take: take)
-            return (x0, b, [take(n * W), take(n * W), take(n), take(n)])
-        }
-        let arena = pool.arena(capacity: plannedFloats { _ = carve($0) })
-        let (x0, buffers, head) = carve { arena.take($0) }
-        let pos = store.pointer(offsets.positionEmbedding)
-        inputs.withUnsafeBufferPointer { inp in
-            for i in 0..<n {
-                for j in 0..<Lc {
-                    let src = inp.baseAddress! + (i * L + j) * W, dst = x0 + (i * Lc + j) * W, p = pos + j * W
-                    for d in 0..<W { dst[d] = src[d] + p[d] }
+        let rows = (0..<n).map { i in i * Lc + eot[i] }
+        return run(layout: layout, pooledRows: rows, save: save, tokenIds: tokenIds, inputLength: L,
+                   sharedPrefix: false) { x0 in
+            let pos = store.pointer(offsets.positionEmbedding)
+            inputs.withUnsafeBufferPointer { inp in
+                for i in 0..<n {
+                    for j in 0..<Lc {
+                        let src = inp.baseAddress! + (i * L + j) * W, dst = x0 + (i * Lc + j) * W, p = pos + j * W
+                        for d in 0..<W { dst[d] = src[d] + p[d] }
+                    }
                 }
             }
         }
-        let rows = (0..<n).map { i in i * Lc + eot[i] }
-        let features = runStream(buffers, input: x0, layout: layout, pooledRows: rows, head: head)
-        if !save { pool.recycle(arena) }
-        return TextPass(features: features, count: n, arena: save ? arena : nil, pool: save ? pool : nil,
-                        pooledRows: rows, tokenIds: tokenIds, stream: save ? buffers : nil, streamInput: save ? x0 : nil,
-                        layout: layout, inputLength: L, sharedPrefix: false, pooled: save ? head[0] : nil,
-                        pooledNorm: save ? head[1] : nil, mean: save ? head[2] : nil, rstd: save ? head[3] : nil)
     }
 
-    /// Runs every layer over the stream (the last one only for the pooled rows: nothing else reaches the features),
-    /// then the final LayerNorm and the projection at those rows → features [n, proj].
-    private func runStream(_ buffers: StreamBuffers, input x0: UnsafeMutablePointer<Float>, layout: StreamLayout,
-                           pooledRows rows: [Int], head: [UnsafeMutablePointer<Float>]) -> [Float] {
-        let layers = config.numHiddenLayers, W = width, E = projectionDim, n = rows.count
-        for l in 0..<layers {
-            streamLayerForward(l, buffers: buffers, input: x0, weights: weights(l), shape: blockShape, layout: layout,
-                               outputRows: l == layers - 1 ? rows : nil)
+    /// One pass: carves the stream input and the stack's buffers, lets `fill` write the input (embeddings plus
+    /// positions), runs the stack → a TextPass (holding its arena when saved).
+    private func run(layout: StreamLayout, pooledRows rows: [Int], save: Bool, tokenIds: [[Int]]?, inputLength: Int,
+                     sharedPrefix: Bool, fill: (UnsafeMutablePointer<Float>) -> Void) -> TextPass {
+        let stack = stack, W = width, n = rows.count
+        func carve(_ take: (Int) -> UnsafeMutablePointer<Float>) -> TransformerStack.Pass {
+            stack.carve(input: take(layout.tokens * W), layout: layout, pooledRows: rows, save: save, take: take)
         }
-        let pooled = head[0], pooledNorm = head[1]
-        if layers == 0 {
-            for i in 0..<n { (pooled + i * W).update(from: x0 + rows[i] * W, count: W) }
-        } else {
-            pooled.update(from: buffers.outputs[layers - 1], count: n * W)
+        let arena = pool.arena(capacity: plannedFloats { _ = carve($0) })
+        let pass = carve { arena.take($0) }
+        fill(pass.input)
+        var features = [Float](repeating: 0, count: n * projectionDim)
+        features.withUnsafeMutableBufferPointer { stack.forward(pass, features: $0.baseAddress!) }
+        guard save else {
+            pool.recycle(arena)
+            return TextPass(features: features, count: n, arena: nil, pool: nil, saved: nil)
         }
-        layerNormForward(out: pooledNorm, mean: head[2], rstd: head[3], input: pooled,
-                         weight: store.pointer(offsets.finalLNWeight), bias: store.pointer(offsets.finalLNBias),
-                         rows: n, cols: W, eps: Float(config.layerNormEps))
-        var features = [Float](repeating: 0, count: n * E)
-        features.withUnsafeMutableBufferPointer { f in
-            linearForward(out: f.baseAddress!, input: pooledNorm, weight: store.pointer(offsets.projection),
-                          bias: nil, rows: n, inFeatures: W, outFeatures: E)
-        }
-        return features
-    }
-
-    /// Backward of the pooling head for k cotangents: dPooled [k, n, W] (overwritten) from dFeatures [k, n, E].
-    private func poolBackward(_ pass: TextPass, dFeatures: UnsafePointer<Float>, k: Int,
-                              dPooled: UnsafeMutablePointer<Float>, dPooledNorm: UnsafeMutablePointer<Float>,
-                              grads: UnsafeMutablePointer<Float>?) {
-        let n = pass.count, W = width, E = projectionDim
-        dPooledNorm.update(repeating: 0, count: k * n * W)
-        linearBackward(dInput: dPooledNorm, dWeight: grads.map { $0 + offsets.projection }, dBias: nil,
-                       dOut: dFeatures, input: pass.pooledNorm!, weight: store.pointer(offsets.projection),
-                       rows: n, inFeatures: W, outFeatures: E, cotangents: k)
-        dPooled.update(repeating: 0, count: k * n * W)
-        for c in 0..<k {
-            layerNormBackward(dInput: dPooled + c * n * W, dWeight: grads.map { $0 + offsets.finalLNWeight },
-                              dBias: grads.map { $0 + offsets.finalLNBias }, dOut: dPooledNorm + c * n * W,
-                              input: pass.pooled!, weight: store.pointer(offsets.finalLNWeight),
-                              mean: pass.mean!, rstd: pass.rstd!, rows: n, cols: W)
-        }
-    }
-
-    /// The blocks' backward from the pooled rows' gradients dPooled [k, n, W] to dX [k, T, W] = ∂L/∂stream input.
-    private func streamBackward(_ pass: TextPass, dPooled: UnsafePointer<Float>, dX: UnsafeMutablePointer<Float>,
-                                k: Int, grads g: UnsafeMutablePointer<Float>?, scratch: BlockScratch) {
-        let layers = config.numHiddenLayers, W = width, n = pass.count, T = pass.layout.tokens
-        if layers == 0 {
-            dX.update(repeating: 0, count: k * T * W)
-            for c in 0..<k { for (i, r) in pass.pooledRows.enumerated() {
-                (dX + (c * T + r) * W).update(from: dPooled + (c * n + i) * W, count: W)
-            } }
-            return
-        }
-        dX.update(from: dPooled, count: k * n * W)    // the last block kept only the pooled rows: compact layout
-        let stream = pass.stream!, x0 = pass.streamInput!
-        for l in stride(from: layers - 1, through: 0, by: -1) {
-            blockBackward(dX: dX, acts: stream.activations(l, input: x0), weights: weights(l),
-                          grads: g.map { offsets.layers[l].pointers($0) }, shape: blockShape, layout: pass.layout,
-                          outputRows: l == layers - 1 ? pass.pooledRows : nil, cotangents: k, scratch: scratch)
-        }
+        return TextPass(features: features, count: n, arena: arena, pool: pool,
+                        saved: TextPass.Saved(stack: pass, tokenIds: tokenIds, inputLength: inputLength,
+                                              sharedPrefix: sharedPrefix))
     }
 
     /// Vector–Jacobian product for k cotangents at once, dFeatures [k, n, proj] → dInputs [k, n, L, width]
@@ -212,11 +153,13 @@ public final class TextEncoder {
     /// (summed over the k cotangents).
     public func backward(_ pass: TextPass, dFeatures: [Float], cotangents k: Int,
                          weightGrads: CLIPGradients? = nil) -> [Float] {
-        precondition(pass.saved && !pass.sharedPrefix, "backward needs a pass from forward(saveForBackward: true)")
-        let n = pass.count, W = width, L = pass.inputLength, Lc = pass.layout.main.length, T = pass.layout.tokens
-        let g = weightGrads?.store.base
-        return backwardToStreamInput(pass, dFeatures: dFeatures, k: k, grads: g) { dX in
-            if let g { embeddingBackward(dX: dX, k: k, n: n, length: Lc, firstPosition: 0, tokenIds: pass.tokenIds, grads: g) }
+        guard let saved = pass.saved, !saved.sharedPrefix else {
+            preconditionFailure("backward needs a pass from forward(saveForBackward: true)")
+        }
+        let n = pass.count, W = width, L = saved.inputLength, Lc = saved.stack.layout.main.length
+        let T = saved.stack.layout.tokens, g = weightGrads?.store.base
+        return backwardToStreamInput(saved, dFeatures: dFeatures, k: k, grads: g) { dX in
+            if let g { embeddingBackward(dX: dX, k: k, n: n, length: Lc, tokenIds: saved.tokenIds, grads: g) }
             var dInputs = [Float](repeating: 0, count: k * n * L * W)
             dInputs.withUnsafeMutableBufferPointer { o in
                 for c in 0..<k { for i in 0..<n {
@@ -227,36 +170,28 @@ public final class TextEncoder {
         }
     }
 
-    /// The backward from dFeatures [k, n, proj] through the pooling head and every block; `body` reads
-    /// dX [k, T, W] = ∂L/∂(stream input) while the scratch is alive. Weight gradients go to `grads` when given.
-    private func backwardToStreamInput<Result>(_ pass: TextPass, dFeatures: [Float], k: Int,
+    /// The stack's backward from dFeatures [k, n, proj]; `body` reads dX [k, T, W] = ∂L/∂(stream input) while the
+    /// scratch is alive. Weight gradients go to `grads` when given.
+    private func backwardToStreamInput<Result>(_ saved: TextPass.Saved, dFeatures: [Float], k: Int,
                                                grads g: UnsafeMutablePointer<Float>?,
                                                _ body: (UnsafePointer<Float>) -> Result) -> Result {
-        let n = pass.count, W = width, E = projectionDim, T = pass.layout.tokens, shape = blockShape
+        let n = saved.stack.pooledRows.count, E = projectionDim
         precondition(dFeatures.count == k * n * E, "dFeatures holds \(dFeatures.count) floats, expected k·n·proj = \(k * n * E)")
-        func carve(_ take: (Int) -> UnsafeMutablePointer<Float>) -> ([UnsafeMutablePointer<Float>], BlockScratch) {
-            ([take(k * n * W), take(k * n * W), take(k * T * W)],
-             BlockScratch(tokens: T, shape: shape, cotangents: k, take: take))
+        return dFeatures.withUnsafeBufferPointer { df in
+            stack.backward(saved.stack, dFeatures: df.baseAddress!, cotangents: k, grads: g, pool: scratchPool) { dX, _ in
+                body(dX)
+            }
         }
-        let arena = scratchPool.arena(capacity: plannedFloats { _ = carve($0) })
-        defer { scratchPool.recycle(arena) }
-        let (bufs, scratch) = carve { arena.take($0) }
-        let dPooled = bufs[0], dPooledNorm = bufs[1], dX = bufs[2]
-        dFeatures.withUnsafeBufferPointer {
-            poolBackward(pass, dFeatures: $0.baseAddress!, k: k, dPooled: dPooled, dPooledNorm: dPooledNorm, grads: g)
-        }
-        streamBackward(pass, dPooled: dPooled, dX: dX, k: k, grads: g, scratch: scratch)
-        return body(dX)
     }
 
     /// Adds the position embedding's gradient (and the token embedding's, when the ids are known) from dX [k, n·len, W].
-    private func embeddingBackward(dX: UnsafePointer<Float>, k: Int, n: Int, length: Int, firstPosition: Int,
+    private func embeddingBackward(dX: UnsafePointer<Float>, k: Int, n: Int, length: Int,
                                    tokenIds: [[Int]]?, grads g: UnsafeMutablePointer<Float>) {
         let W = width, T = n * length
         let dPos = g + offsets.positionEmbedding, dTok = g + offsets.tokenEmbedding
         for c in 0..<k { for i in 0..<n { for j in 0..<length {
             let src = dX + (c * T + i * length + j) * W
-            let p = dPos + (firstPosition + j) * W
+            let p = dPos + j * W
             for d in 0..<W { p[d] += src[d] }
             if let ids = tokenIds?[i], j < ids.count {
                 let t = dTok + ids[j] * W
@@ -272,7 +207,7 @@ public final class TextEncoder {
     /// concatenation.
     public func forwardSharedPrefix(prefix: [Float], prefixLength P: Int, suffix: [Float], count n: Int,
                                     suffixLength S: Int, eot: [Int], saveForBackward save: Bool) -> TextPass {
-        let W = width, layers = config.numHiddenLayers, shape = blockShape
+        let W = width
         precondition(prefix.count == P * W, "prefix holds \(prefix.count) floats, expected P·width = \(P * W)")
         precondition(suffix.count == n * S * W, "suffix holds \(suffix.count) floats, expected n·S·width = \(n * S * W)")
         precondition(eot.count == n && eot.allSatisfy { $0 >= P && $0 < P + S }, "eot must hold n indices in P..<P+S")
@@ -280,43 +215,32 @@ public final class TextEncoder {
         precondition(P + Ls <= config.maxPositionEmbeddings,
                      "EOT at \(P + Ls - 1) is beyond max_position_embeddings \(config.maxPositionEmbeddings)")
         let layout = StreamLayout(prefixLength: P, sequences: n, length: Ls, width: W, heads: config.numAttentionHeads)
-        func carve(_ take: (Int) -> UnsafeMutablePointer<Float>)
-            -> (UnsafeMutablePointer<Float>, StreamBuffers, [UnsafeMutablePointer<Float>]) {
-            let x0 = take(layout.tokens * W)
-            let b = StreamBuffers(input: x0, layers: layers, shape: shape, layout: layout, save: save, take: take)
-            return (x0, b, [take(n * W), take(n * W), take(n), take(n)])
-        }
-        let arena = pool.arena(capacity: plannedFloats { _ = carve($0) })
-        let (x0, buffers, head) = carve { arena.take($0) }
-        let pos = store.pointer(offsets.positionEmbedding)
-        prefix.withUnsafeBufferPointer { src in
-            for j in 0..<P { for d in 0..<W { x0[j * W + d] = src[j * W + d] + pos[j * W + d] } }
-        }
-        suffix.withUnsafeBufferPointer { src in
-            for i in 0..<n { for j in 0..<Ls {
-                let s = src.baseAddress! + (i * S + j) * W, dst = x0 + (P + i * Ls + j) * W, p = pos + (P + j) * W
-                for d in 0..<W { dst[d] = s[d] + p[d] }
-            } }
-        }
         let rows = (0..<n).map { i in i * Ls + eot[i] }    // = P + i·Ls + (eot[i] − P)
-        let features = runStream(buffers, input: x0, layout: layout, pooledRows: rows, head: head)
-        if !save { pool.recycle(arena) }
-        return TextPass(features: features, count: n, arena: save ? arena : nil, pool: save ? pool : nil,
-                        pooledRows: rows, tokenIds: nil, stream: save ? buffers : nil, streamInput: save ? x0 : nil,
-                        layout: layout, inputLength: S, sharedPrefix: true,
-                        pooled: save ? head[0] : nil, pooledNorm: save ? head[1] : nil,
-                        mean: save ? head[2] : nil, rstd: save ? head[3] : nil)
+        return run(layout: layout, pooledRows: rows, save: save, tokenIds: nil, inputLength: S,
+                   sharedPrefix: true) { x0 in
+            let pos = store.pointer(offsets.positionEmbedding)
+            prefix.withUnsafeBufferPointer { src in
+                for j in 0..<P { for d in 0..<W { x0[j * W + d] = src[j * W + d] + pos[j * W + d] } }
+            }
+            suffix.withUnsafeBufferPointer { src in
+                for i in 0..<n { for j in 0..<Ls {
+                    let s = src.baseAddress! + (i * S + j) * W, dst = x0 + (P + i * Ls + j) * W, p = pos + (P + j) * W
+                    for d in 0..<W { dst[d] = s[d] + p[d] }
+                } }
+            }
+        }
     }
 
     /// Backward of forwardSharedPrefix for k cotangents: dPrefix [k, P, width] (summed over the n sequences) and
     /// dSuffix [k, n, S, width]. Same numbers as backward() of the plain path (prefix grads summed).
     public func backwardSharedPrefix(_ pass: TextPass, dFeatures: [Float], cotangents k: Int)
         -> (dPrefix: [Float], dSuffix: [Float]) {
-        precondition(pass.saved && pass.sharedPrefix,
-                     "backwardSharedPrefix needs a pass from forwardSharedPrefix(saveForBackward: true)")
-        let n = pass.count, W = width, S = pass.inputLength
-        let P = pass.layout.prefixRows, Ls = pass.layout.main.length, T = pass.layout.tokens
-        return backwardToStreamInput(pass, dFeatures: dFeatures, k: k, grads: nil) { dX in
+        guard let saved = pass.saved, saved.sharedPrefix else {
+            preconditionFailure("backwardSharedPrefix needs a pass from forwardSharedPrefix(saveForBackward: true)")
+        }
+        let n = pass.count, W = width, S = saved.inputLength
+        let P = saved.stack.layout.prefixRows, Ls = saved.stack.layout.main.length, T = saved.stack.layout.tokens
+        return backwardToStreamInput(saved, dFeatures: dFeatures, k: k, grads: nil) { dX in
             var dPrefix = [Float](repeating: 0, count: k * P * W)
             var dSuffix = [Float](repeating: 0, count: k * n * S * W)
             dPrefix.withUnsafeMutableBufferPointer { o in

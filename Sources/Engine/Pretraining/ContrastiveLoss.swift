@@ -21,8 +21,8 @@ public enum ContrastiveLoss {
         precondition(imageFeatures.count == n * dim && textFeatures.count == n * dim, "ContrastiveLoss: features are not [\(n), \(dim)]")
         var a = imageFeatures, b = textFeatures           // [n, dim] → normalized in place
         var normA = [Float](repeating: 0, count: n), normB = [Float](repeating: 0, count: n)
-        l2Normalize(&a, norms: &normA, rows: n, cols: dim)
-        l2Normalize(&b, norms: &normB, rows: n, cols: dim)
+        a.withUnsafeMutableBufferPointer { RowL2Norm.forward($0.baseAddress!, norms: &normA, rows: n, cols: dim) }
+        b.withUnsafeMutableBufferPointer { RowL2Norm.forward($0.baseAddress!, norms: &normB, rows: n, cols: dim) }
         let scale = exp(logitScale)
         var cosine = [Float](repeating: 0, count: n * n)  // [n images, n texts]
         a.withUnsafeBufferPointer { pa in b.withUnsafeBufferPointer { pb in cosine.withUnsafeMutableBufferPointer { pc in
@@ -71,29 +71,9 @@ public enum ContrastiveLoss {
                      b: pa.baseAddress!, ldb: dim, c: out.baseAddress!, ldc: dim)
             } }
         }
-        l2NormalizeBackward(&dA, normalized: a, norms: normA, rows: n, cols: dim)
-        l2NormalizeBackward(&dB, normalized: b, norms: normB, rows: n, cols: dim)
+        dA.withUnsafeMutableBufferPointer { RowL2Norm.backward($0.baseAddress!, normalized: a, norms: normA, rows: n, cols: dim) }
+        dB.withUnsafeMutableBufferPointer { RowL2Norm.backward($0.baseAddress!, normalized: b, norms: normB, rows: n, cols: dim) }
         return ContrastiveLossResult(loss: Float(loss / Double(n)), dImageFeatures: dA, dTextFeatures: dB,
                                      dLogitScale: dS, imageToTextAccuracy: Float(correct) / Float(n))
-    }
-
-    /// Normalizes each row to unit L2 norm in place and records the norms.
-    static func l2Normalize(_ x: inout [Float], norms: inout [Float], rows: Int, cols: Int) {
-        for r in 0..<rows {
-            var s: Float = 0
-            for c in 0..<cols { s += x[r * cols + c] * x[r * cols + c] }
-            let norm = max(s.squareRoot(), 1e-12)
-            norms[r] = norm
-            for c in 0..<cols { x[r * cols + c] /= norm }
-        }
-    }
-
-    /// x̂ = x/‖x‖ ⇒ dx = (dx̂ − x̂·(x̂·dx̂)) / ‖x‖, row by row, in place on the incoming gradient.
-    static func l2NormalizeBackward(_ d: inout [Float], normalized: [Float], norms: [Float], rows: Int, cols: Int) {
-        for r in 0..<rows {
-            var dot: Float = 0
-            for c in 0..<cols { dot += normalized[r * cols + c] * d[r * cols + c] }
-            for c in 0..<cols { d[r * cols + c] = (d[r * cols + c] - normalized[r * cols + c] * dot) / norms[r] }
-        }
     }
 }

@@ -4,19 +4,9 @@ import CBLAS
 import Foundation
 
 public enum CosineLogitHead {
-    /// Rows of x [rows, cols] scaled to unit L2 norm (a zero row stays zero).
+    /// Rows of x [rows, cols] scaled to unit L2 norm (RowL2Norm's rule: a zero row stays zero).
     public static func normalizeRows(_ x: [Float], rows: Int, cols: Int) -> [Float] {
-        var out = x
-        out.withUnsafeMutableBufferPointer { o in
-            for r in 0..<rows {
-                let p = o.baseAddress! + r * cols
-                var s: Float = 0
-                for c in 0..<cols { s += p[c] * p[c] }
-                let n = s.squareRoot()
-                if n > 0 { for c in 0..<cols { p[c] /= n } }
-            }
-        }
-        return out
+        RowL2Norm.normalized(x, rows: rows, cols: cols)
     }
 
     /// logits [b, c] = scale · images [b, d] · textsᵀ [d, c] (both already normalized).
@@ -32,8 +22,8 @@ public enum CosineLogitHead {
     }
 
     /// Backward of `logits` for k stacked cotangents dLogits [k, b, c] → dTexts [k, c, d] w.r.t. the UNnormalized
-    /// text features `rawTexts` [c, d]: dt̂ = scale · dLogitsᵀ·images, then through t̂ = t/‖t‖:
-    /// dt = (dt̂ − t̂ (t̂·dt̂)) / ‖t‖.
+    /// text features `rawTexts` [c, d]: dt̂ = scale · dLogitsᵀ·images, then through t̂ = t/‖t‖
+    /// (RowL2Norm.backward).
     public static func backwardToTexts(dLogits: [Float], cotangents k: Int, images: [Float], batch b: Int,
                                        rawTexts: [Float], classes c: Int, dim d: Int, scale: Float) -> [Float] {
         precondition(dLogits.count == k * b * c, "backwardToTexts: dLogits is not [\(k), \(b), \(c)]")
@@ -45,22 +35,11 @@ public enum CosineLogitHead {
                             o.baseAddress! + j * c * d, Int32(d))
             }
         } } }
-        rawTexts.withUnsafeBufferPointer { t in dT.withUnsafeMutableBufferPointer { o in
-            for i in 0..<c {
-                let ti = t.baseAddress! + i * d
-                var s: Float = 0
-                for x in 0..<d { s += ti[x] * ti[x] }
-                let n = s.squareRoot()
-                guard n > 0 else { continue }
-                for j in 0..<k {
-                    let gi = o.baseAddress! + (j * c + i) * d
-                    var dot: Float = 0
-                    for x in 0..<d { dot += ti[x] * gi[x] }
-                    dot /= n
-                    for x in 0..<d { gi[x] = (gi[x] - ti[x] / n * dot) / n }
-                }
-            }
-        } }
+        var unit = rawTexts, norms = [Float](repeating: 0, count: c)
+        unit.withUnsafeMutableBufferPointer { RowL2Norm.forward($0.baseAddress!, norms: &norms, rows: c, cols: d) }
+        dT.withUnsafeMutableBufferPointer { o in
+            for j in 0..<k { RowL2Norm.backward(o.baseAddress! + j * c * d, normalized: unit, norms: norms, rows: c, cols: d) }
+        }
         return dT
     }
 }

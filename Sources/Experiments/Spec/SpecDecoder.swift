@@ -191,7 +191,8 @@ struct Reader {
         }
         var m = MethodSpec(declaration.kind)
         m.label = try o.optional("label") { try string($0, path: $1) }
-        m.settings = try settings(declaration.settings + TrainingSettings.declarations, in: &o)
+        // A method that trains may override the experiment's training settings; one that does not takes none.
+        m.settings = try settings(declaration.settings + (declaration.trains ? TrainingSettings.declarations : []), in: &o)
         try o.finish()
         if let problem = declaration.validate(m.resolved.settings) { throw fail(node, path, problem) }
         return m
